@@ -1,0 +1,377 @@
+"""The mathematics the video states, checked on the numbers the scenes draw."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.special import logsumexp
+
+from scenes.numerics import kl_vae
+from scenes.numerics.toy_model import (
+    MODEL,
+    OBSERVED_X,
+    POOR_START,
+    Z_RANGE,
+    Gaussian,
+    elbo,
+    elbo_grad,
+    elbo_monte_carlo,
+    fit_forward_kl,
+    fit_reverse_kl,
+    gap,
+    importance_sampling_run,
+    jensen_picture,
+    kl_to_posterior,
+    optimiser_path,
+    reverse_kl_local_optima,
+)
+
+X = OBSERVED_X
+LOG_PX = MODEL.log_evidence(X)
+REPO = Path(__file__).resolve().parents[1]
+
+# Poor and good Gaussians alike: far off, too narrow, too wide, on the minor mode.
+OTHER_QS = [
+    POOR_START,
+    Gaussian(-3.5, 0.05),
+    Gaussian(0.0, 3.0),
+    Gaussian(0.0, 0.01),
+    Gaussian(-1.55, 0.23),
+    Gaussian(2.0, 10.0),
+    Gaussian(0.5, 0.8),
+]
+
+
+@pytest.fixture(scope="module")
+def q_star() -> Gaussian:
+    return fit_reverse_kl(X)
+
+
+@pytest.fixture(scope="module")
+def q_fwd() -> Gaussian:
+    return fit_forward_kl(X)
+
+
+def fine_grid(n: int = 200_001) -> np.ndarray:
+    return np.linspace(-12.0, 12.0, n)
+
+
+# --- log p(x) --------------------------------------------------------------------------
+
+
+def test_log_evidence_matches_fine_grid():
+    # The trapezoid rule is spectrally accurate for this smooth, fast-decaying integrand.
+    z = fine_grid()
+    grid = logsumexp(MODEL.log_joint(X, z)) + math.log(z[1] - z[0])
+    assert abs(grid - LOG_PX) < 1e-10
+
+
+def test_log_evidence_matches_brute_force_monte_carlo():
+    # p(x) = E_{z ~ p(z)}[p(x|z)]: no proposal, no cleverness, many samples.
+    rng = np.random.default_rng(12345)
+    lik = np.exp(MODEL.log_likelihood(X, rng.standard_normal(2_000_000)))
+    est, se = lik.mean(), lik.std(ddof=1) / math.sqrt(lik.size)
+    assert abs(est - math.exp(LOG_PX)) < 3 * se
+    assert se / est < 0.01  # the check has teeth
+
+
+def test_posterior_is_normalised_and_inside_plot_range():
+    z = fine_grid()
+    dz = z[1] - z[0]
+    post = MODEL.posterior_density(X, z)
+    assert abs(post.sum() * dz - 1.0) < 1e-10
+    inside = (z >= Z_RANGE[0]) & (z <= Z_RANGE[1])
+    assert post[inside].sum() * dz > 1.0 - 1e-9
+    # p(x, z) = p(z|x) p(x) (compared where exp does not lose digits to huge exponents).
+    zin = z[inside]
+    joint = MODEL.joint_density(X, zin)
+    assert np.allclose(joint, MODEL.posterior_density(X, zin) * math.exp(LOG_PX), rtol=1e-11)
+
+
+# --- the posterior is not Gaussian, and the two fits differ -----------------------------
+
+
+def test_posterior_is_bimodal_with_unequal_modes():
+    z = np.linspace(*Z_RANGE, 8001)
+    post = MODEL.posterior_density(X, z)
+    peaks = np.where((post[1:-1] > post[:-2]) & (post[1:-1] > post[2:]))[0] + 1
+    assert len(peaks) == 2
+    left, right = z[peaks]
+    assert np.allclose([left, right], MODEL.posterior_modes(X), atol=2e-3)
+    assert left < -1.0 and right > 1.0
+    # Deep valley between the modes, and the right mode is clearly the heavier one.
+    valley = post[peaks[0] : peaks[1]].min()
+    assert valley < 0.05 * post[peaks].min()
+    dz = z[1] - z[0]
+    mass_left = post[z < 0].sum() * dz
+    assert 0.2 < mass_left < 0.45
+
+
+def test_reverse_and_forward_kl_fits_differ(q_star, q_fwd):
+    left, right = MODEL.posterior_modes(X)
+    # Reverse KL seeks the heavier mode; forward KL spreads between the two.
+    assert abs(q_star.mu - right) < 0.1
+    assert left < q_fwd.mu < right
+    assert abs(q_fwd.mu - q_star.mu) > 0.5
+    assert q_fwd.s > 3 * q_star.s
+    # Each is better than the other under its own criterion.
+    assert elbo(q_star, X) > elbo(q_fwd, X) + 1.0
+    z = fine_grid()
+    dz = z[1] - z[0]
+    post = MODEL.posterior_density(X, z)
+    lpost = MODEL.log_posterior(X, z)
+
+    def forward_kl(q: Gaussian) -> float:
+        return float(np.sum(post * (lpost - q.logpdf(z))) * dz)
+
+    assert forward_kl(q_fwd) < forward_kl(q_star) - 1.0
+
+
+def test_forward_kl_fit_is_moment_matching(q_fwd):
+    z = fine_grid()
+    w = MODEL.posterior_density(X, z) * (z[1] - z[0])
+    mean = np.sum(w * z)
+    std = math.sqrt(np.sum(w * (z - mean) ** 2))
+    assert abs(q_fwd.mu - mean) < 1e-9 and abs(q_fwd.s - std) < 1e-9
+    # Moment matching minimises KL(p || q) over Gaussians: nudging it only makes it worse.
+    lpost = MODEL.log_posterior(X, z)
+
+    def forward_kl(q: Gaussian) -> float:
+        return float(np.sum(w * (lpost - q.logpdf(z))))
+
+    base = forward_kl(q_fwd)
+    for dmu, ds in [(0.05, 0), (-0.05, 0), (0, 0.05), (0, -0.05)]:
+        assert forward_kl(Gaussian(q_fwd.mu + dmu, q_fwd.s + ds)) > base
+
+
+# --- ELBO, gap identity, optimum --------------------------------------------------------
+
+
+def test_gap_identity_at_optimum_and_other_qs(q_star, q_fwd):
+    qs = [q_star, q_fwd, *OTHER_QS]
+    assert len(qs) >= 7
+    for q in qs:
+        kl = kl_to_posterior(q, X)
+        assert kl >= 0.0
+        assert abs((LOG_PX - elbo(q, X)) - kl) < 1e-8, q
+        assert gap(q, X) == pytest.approx(kl, abs=1e-8)
+
+
+def test_elbo_never_exceeds_log_evidence(q_star):
+    mus = np.linspace(-4.0, 4.0, 41)
+    ss = np.geomspace(0.01, 5.0, 30)
+    for mu in mus:
+        for s in ss:
+            assert elbo(Gaussian(mu, s), X) <= LOG_PX
+    assert LOG_PX - elbo(q_star, X) > 0.1  # a Gaussian cannot close the gap here
+
+
+def test_optimum_beats_grid_search(q_star):
+    mus = np.linspace(-4.0, 4.0, 161)
+    ss = np.geomspace(0.02, 3.0, 80)
+    grid = np.array([[elbo(Gaussian(m, s), X) for s in ss] for m in mus])
+    best = elbo(q_star, X)
+    assert grid.max() <= best
+    i, j = np.unravel_index(grid.argmax(), grid.shape)
+    assert abs(mus[i] - q_star.mu) < 0.1 and abs(ss[j] - q_star.s) < 0.05
+
+
+def test_optimum_is_stationary_and_gradient_is_correct(q_star):
+    assert np.allclose(elbo_grad(q_star, X), 0.0, atol=1e-8)
+    h = 1e-6
+    for q in [Gaussian(0.3, 0.7), Gaussian(-2.0, 0.2), POOR_START]:
+        g_mu, g_ls = elbo_grad(q, X)
+        fd_mu = (elbo(Gaussian(q.mu + h, q.s), X) - elbo(Gaussian(q.mu - h, q.s), X)) / (2 * h)
+        up, down = Gaussian(q.mu, q.s * math.exp(h)), Gaussian(q.mu, q.s * math.exp(-h))
+        fd_ls = (elbo(up, X) - elbo(down, X)) / (2 * h)
+        assert g_mu == pytest.approx(fd_mu, rel=1e-6, abs=1e-6)
+        assert g_ls == pytest.approx(fd_ls, rel=1e-6, abs=1e-6)
+
+
+def test_two_local_optima_one_per_mode(q_star):
+    optima = reverse_kl_local_optima(X)
+    assert len(optima) == 2
+    left, right = MODEL.posterior_modes(X)
+    assert abs(optima[0].mu - left) < 0.1 and abs(optima[1].mu - right) < 0.1
+    assert optima[1] == q_star
+
+
+def test_optimiser_path(q_star):
+    path = optimiser_path(X)
+    assert 15 <= len(path) <= 80
+    assert (path[0].mu, path[0].s) == (POOR_START.mu, POOR_START.s)
+    elbos = np.array([step.elbo for step in path])
+    assert np.all(np.diff(elbos) > 0)
+    # Every point is a real Gaussian with its own exact ELBO and gap.
+    for step in path:
+        assert step.elbo == elbo(step.q, X)
+        assert abs(step.gap - kl_to_posterior(step.q, X)) < 1e-8
+    # It starts poor and ends at the optimum.
+    assert path[0].gap > 10.0
+    assert abs(path[-1].mu - q_star.mu) < 2e-3 and abs(path[-1].s - q_star.s) < 2e-3
+    assert elbo(q_star, X) - path[-1].elbo < 1e-5
+    # Damped steps: no single jump across the picture.
+    steps = np.hypot(np.diff([p.mu for p in path]), np.diff(np.log([p.s for p in path])))
+    assert steps.max() <= 0.15 + 1e-12
+
+
+# --- Jensen -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_jensen_sample_and_exact(q_star, q_fwd, seed):
+    for q in [q_star, q_fwd, Gaussian(0.0, 1.0)]:
+        jp = jensen_picture(q, X, n=12, seed=seed)
+        assert jp.z.shape == jp.x_values.shape == jp.log_x.shape == (12,)
+        assert np.allclose(np.log(jp.x_values), jp.log_x)
+        assert jp.log_mean_x >= jp.mean_log_x
+        assert jp.log_mean_x == pytest.approx(math.log(np.mean(jp.x_values)), rel=1e-12)
+        assert jp.exact_log_mean_x == LOG_PX
+        assert jp.exact_mean_log_x == elbo(q, X)
+        assert jp.exact_log_mean_x >= jp.exact_mean_log_x
+        # The Jensen gap is exactly the KL to the posterior.
+        assert abs(jp.exact_gap - kl_to_posterior(q, X)) < 1e-8
+
+
+def test_jensen_sample_values_converge(q_fwd):
+    jp = jensen_picture(q_fwd, X, n=200_000, seed=7)
+    assert jp.log_mean_x == pytest.approx(jp.exact_log_mean_x, abs=0.01)
+    assert jp.mean_log_x == pytest.approx(jp.exact_mean_log_x, abs=0.05)
+
+
+def test_random_functions_are_deterministic(q_star):
+    a, b = jensen_picture(q_star, X, n=10, seed=3), jensen_picture(q_star, X, n=10, seed=3)
+    assert np.array_equal(a.z, b.z)
+    c = jensen_picture(q_star, X, n=10, seed=4)
+    assert not np.array_equal(a.z, c.z)
+    r1, r2 = importance_sampling_run(q_star, X, 100, 5), importance_sampling_run(q_star, X, 100, 5)
+    assert np.array_equal(r1.running_mean, r2.running_mean)
+    assert elbo_monte_carlo(q_star, X, 50, 1) == elbo_monte_carlo(q_star, X, 50, 1)
+
+
+# --- Monte Carlo ------------------------------------------------------------------------
+
+
+def test_importance_sampling_converges(q_fwd):
+    run = importance_sampling_run(q_fwd, X, n=10_000, seed=0)
+    n = 10_000
+    assert run.z.shape == run.weights.shape == run.running_mean.shape == (n,)
+    assert run.running_se.shape == (n,) and np.isnan(run.running_se[0])
+    assert np.array_equal(run.counts, np.arange(1, n + 1))
+    assert run.true_px == pytest.approx(math.exp(LOG_PX), rel=1e-12)
+    assert run.running_mean[-1] == pytest.approx(run.weights.mean(), rel=1e-10)
+    assert run.running_se[-1] == pytest.approx(run.weights.std(ddof=1) / math.sqrt(n), rel=1e-8)
+    assert abs(run.running_mean[-1] - run.true_px) < 3 * run.running_se[-1]
+    # Converging: the error bar at 10^4 is far smaller than at 10^2.
+    assert run.running_se[-1] < 0.2 * run.running_se[99]
+
+
+def test_importance_sampling_with_mode_seeking_proposal_misses_mass(q_star):
+    # Why the IS scene uses the wide proposal: the reverse-KL q never visits the left mode.
+    run = importance_sampling_run(q_star, X, n=10_000, seed=0)
+    assert run.running_mean[-1] < 0.8 * run.true_px
+
+
+def test_elbo_monte_carlo_matches_quadrature(q_star, q_fwd):
+    for q in [q_star, q_fwd, POOR_START]:
+        est, se = elbo_monte_carlo(q, X, n=20_000, seed=11)
+        assert abs(est - elbo(q, X)) < 3 * se
+
+
+# --- slide 9: the KL term ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def vae_results() -> dict[int, kl_vae.KLVAEResult]:
+    return {beta: kl_vae.load_kl_vae(beta) for beta in (0, 1)}
+
+
+def test_vae_gradients_match_finite_differences():
+    rng = np.random.default_rng(0)
+    params = kl_vae.init_params(hidden=5, seed=0)
+    params = {k: v + 0.3 * rng.standard_normal(v.shape) for k, v in params.items()}
+    x = kl_vae.make_dataset(n=7, seed=1)
+    eps = rng.standard_normal((7, 2))
+    for beta in (0.0, 1.0):
+        _, grads = kl_vae.loss_and_grads(params, x, eps, beta)
+        for name, value in params.items():
+            for idx in list(np.ndindex(value.shape))[:4]:
+                h = 1e-6
+                up = {k: v.copy() for k, v in params.items()}
+                down = {k: v.copy() for k, v in params.items()}
+                up[name][idx] += h
+                down[name][idx] -= h
+                fd = (
+                    kl_vae.loss_and_grads(up, x, eps, beta)[0]
+                    - kl_vae.loss_and_grads(down, x, eps, beta)[0]
+                ) / (2 * h)
+                assert grads[name][idx] == pytest.approx(fd, rel=1e-5, abs=1e-7), (name, idx)
+
+
+def test_vae_training_is_deterministic():
+    data = kl_vae.make_dataset()
+    p1, l1 = kl_vae.train_vae(data, 1.0, steps=100)
+    p2, l2 = kl_vae.train_vae(data, 1.0, steps=100)
+    assert np.array_equal(l1, l2)
+    assert all(np.array_equal(p1[k], p2[k]) for k in p1)
+    assert kl_vae.load_kl_vae(1) is kl_vae.load_kl_vae(1)
+
+
+def test_vae_result_shapes(vae_results):
+    n, m, k = kl_vae.N_DATA, kl_vae.N_PRIOR_SAMPLES, kl_vae.N_INTERP
+    for beta, r in vae_results.items():
+        assert r.beta == beta
+        assert r.data.shape == r.post_mean.shape == r.post_std.shape == (n, 2)
+        assert r.reconstruction.shape == (n, 2)
+        assert r.prior_samples.shape == r.prior_decoded.shape == (m, 2)
+        assert r.interp_z.shape == r.interp_decoded.shape == (k, 2)
+        assert np.allclose(r.interp_z[[0, -1]], r.post_mean[r.interp_endpoints])
+        assert np.all(r.post_std > 0)
+        assert np.all(np.isfinite(r.losses))
+    # Same data and same prior samples for both betas: only the KL term differs.
+    assert np.array_equal(vae_results[0].data, vae_results[1].data)
+    assert np.array_equal(vae_results[0].prior_samples, vae_results[1].prior_samples)
+
+
+def test_kl_term_pulls_codes_to_the_prior(vae_results):
+    r0, r1 = vae_results[0], vae_results[1]
+    # Aggregate posterior close to N(0, I) only with the KL term.
+    assert r1.aggregate_kl < 0.05
+    assert r0.aggregate_kl > 10 * r1.aggregate_kl
+    assert r0.mean_kl > 3 * r1.mean_kl
+
+
+def test_without_kl_codes_become_a_lookup_table(vae_results):
+    r0, r1 = vae_results[0], vae_results[1]
+    assert r0.median_post_std < 0.01
+    assert r1.median_post_std > 0.1
+    # The price of the KL term, stated honestly: reconstructions get blurrier.
+    assert r0.recon_rmse < r1.recon_rmse
+
+
+def test_kl_term_enables_generation_and_interpolation(vae_results):
+    r0, r1 = vae_results[0], vae_results[1]
+    # Decoded prior samples land on the data with beta = 1, off it with beta = 0.
+    assert r1.prior_to_data < 0.1
+    assert r0.prior_to_data > 4 * r1.prior_to_data
+    assert r1.chamfer < r0.chamfer
+    # A straight latent path between the crescent's ends decodes along the crescent.
+    assert r1.interp_to_data < 0.1
+    assert r0.interp_to_data > 4 * r1.interp_to_data
+
+
+# --- hygiene ----------------------------------------------------------------------------
+
+
+def test_numerics_import_no_manim():
+    code = (
+        "import sys, scenes.numerics, scenes.numerics.toy_model, scenes.numerics.kl_vae\n"
+        "bad = [m for m in ('manim', 'torch', 'matplotlib') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
