@@ -93,6 +93,16 @@ def test_posterior_is_normalised_and_inside_plot_range():
     assert np.allclose(joint, MODEL.posterior_density(X, zin) * math.exp(LOG_PX), rtol=1e-11)
 
 
+def test_sample_generative_follows_the_model():
+    z, x = MODEL.sample_generative(20_000, seed=0)
+    assert z.shape == x.shape == (20_000,)
+    z2, x2 = MODEL.sample_generative(20_000, seed=0)
+    assert np.array_equal(z, z2) and np.array_equal(x, x2)
+    assert abs(z.mean()) < 0.03 and abs(z.std() - 1.0) < 0.03
+    resid = (x - MODEL.decoder_mean(z)) / MODEL.sigma
+    assert abs(resid.mean()) < 0.03 and abs(resid.std() - 1.0) < 0.03
+
+
 # --- the posterior is not Gaussian, and the two fits differ -----------------------------
 
 

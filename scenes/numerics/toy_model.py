@@ -110,6 +110,13 @@ class ToyModel:
         """p(x, z) as a function of z (the unnormalised posterior)."""
         return np.exp(self.log_joint(x, z))
 
+    def sample_generative(self, n: int, seed: int) -> tuple[FloatArray, FloatArray]:
+        """The generative story, n times: z ~ p(z), then x ~ p(x|z). Returns (z, x)."""
+        rng = np.random.default_rng(seed)
+        z = rng.standard_normal(n)
+        x = self.decoder_mean(z) + self.sigma * rng.standard_normal(n)
+        return z, x
+
     def log_evidence(self, x: float) -> float:
         """log p(x) = log of the integral of p(x, z) over z, by adaptive quadrature.
 
