@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -155,7 +156,7 @@ class ToyModel:
         var = self._posterior_expect(x, lambda z: (z - mean) ** 2)
         return mean, math.sqrt(var)
 
-    def _posterior_expect(self, x: float, g) -> float:
+    def _posterior_expect(self, x: float, g: Callable[[float], float]) -> float:
         lpx = self.log_evidence(x)
         val, _ = integrate.quad(
             lambda z: g(z) * math.exp(float(self.log_joint(x, z)) - lpx),
@@ -226,7 +227,7 @@ class Gaussian:
         """H[q] = 0.5 log(2 pi e s^2)."""
         return 0.5 * (_LOG_2PI + 1.0) + math.log(self.s)
 
-    def expect(self, g) -> float:
+    def expect(self, g: Callable[[FloatArray], FloatArray]) -> float:
         """E_q[g(z)] by Gauss-Hermite quadrature (g vectorised over numpy arrays)."""
         return float(np.dot(_GH_W, g(self.mu + math.sqrt(2.0) * self.s * _GH_T)))
 
@@ -286,6 +287,7 @@ def _neg_elbo(theta: FloatArray, x: float, model: ToyModel) -> tuple[float, Floa
     return -elbo(q, x, model), -np.array([g_mu, g_ls])
 
 
+@functools.lru_cache(maxsize=16)
 def fit_reverse_kl(x: float = OBSERVED_X, model: ToyModel = MODEL) -> Gaussian:
     """The Gaussian maximising the ELBO (= minimising KL(q || p(z|x))), global optimum.
 
@@ -295,6 +297,7 @@ def fit_reverse_kl(x: float = OBSERVED_X, model: ToyModel = MODEL) -> Gaussian:
     return max(reverse_kl_local_optima(x, model), key=lambda q: elbo(q, x, model))
 
 
+@functools.lru_cache(maxsize=16)
 def fit_forward_kl(x: float = OBSERVED_X, model: ToyModel = MODEL) -> Gaussian:
     """The Gaussian minimising KL(p(z|x) || q): moment matching (posterior mean and std)."""
     mean, std = model.posterior_moments(x)
