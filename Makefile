@@ -1,0 +1,18 @@
+# Two commands do everything on a fresh machine: `make video` and `make test`.
+PY := .venv/bin/python
+QUALITY ?= high
+PYTEST_ARGS ?=
+
+.PHONY: setup video test lint storyboard
+
+setup:
+	@scripts/bootstrap.sh
+
+video: setup
+	$(PY) render.py --quality $(QUALITY)
+
+test: setup
+	$(PY) -m pytest $(if $(UPDATE_SNAPSHOTS),--update-snapshots) $(PYTEST_ARGS)
+
+lint: setup
+	.venv/bin/ruff check .

@@ -1,0 +1,1 @@
+"""The small library under render.py: qualities, rendering scenes, stitching, outputs."""

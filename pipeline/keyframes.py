@@ -1,0 +1,55 @@
+"""Look at a scene in seconds: write its key frames as PNGs and print any layout problems.
+
+    python -m pipeline.keyframes LatentVariableModel [--quality high] [--theme light]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from PIL import Image
+
+from scenes import registry
+
+from .headless import REPO_ROOT, run_headless
+from .layout import layout_problems
+from .qualities import QUALITIES
+from .render import variant
+
+
+def write_key_frames(spec: registry.SceneSpec, quality: str, theme: str,
+                     out_dir: Path) -> tuple[list[Path], list[str], float]:
+    """Run ``spec`` headless; write its key frames; return (paths, layout problems, duration)."""
+    problems: list[str] = []
+
+    def check(scene) -> None:
+        problems.extend(f"t={scene.time:.1f}s: {p}" for p in layout_problems(scene.mobjects))
+
+    scene = run_headless(spec, quality=quality, theme=theme, step_hooks=(check,))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for kf in scene.key_frames:
+        path = out_dir / f"{kf.name}.png"
+        Image.fromarray(kf.pixels[..., :3]).save(path)
+        paths.append(path)
+    return paths, problems, scene.time
+
+
+@click.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option("--quality", type=click.Choice(list(QUALITIES)), default="low", show_default=True)
+@click.option("--theme", type=click.Choice(["dark", "light"]), default="dark", show_default=True)
+def main(names: tuple[str, ...], quality: str, theme: str) -> None:
+    """Write key frames of the named scenes under media/keyframes/."""
+    for name in names:
+        spec = registry.by_name(name)
+        out = REPO_ROOT / "media" / "keyframes" / variant(quality, theme) / spec.class_name
+        paths, problems, duration = write_key_frames(spec, quality, theme, out)
+        click.echo(f"{spec.class_name}: {duration:.1f} s of video, {len(paths)} key frames in {out}")
+        for p in problems:
+            click.echo(f"  layout: {p}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Layout rules every scene must keep: readable text inside the safe area, no text on text.
+
+:func:`layout_problems` inspects a scene's current mobjects; the layout test calls it after
+every animation of every registered scene (through ``LectureScene.step_hooks``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+from manim import DecimalNumber, MarkupText, Mobject, SingleStringMathTex, Text
+
+from scenes import style
+
+TEXT_TYPES = (Text, MarkupText, SingleStringMathTex, DecimalNumber)
+# Glyph outlines are tighter than their boxes: boxes may touch by this much (Manim units).
+OVERLAP_TOLERANCE = 0.04
+EDGE_TOLERANCE = 0.01
+
+
+def _visible(mob: Mobject) -> bool:
+    family = [m for m in mob.get_family() if m.has_points()]
+    if not family:
+        return False
+    return any(
+        max(np.max(m.get_fill_opacities(), initial=0), np.max(m.get_stroke_opacities(), initial=0))
+        > 0.05
+        for m in family
+    )
+
+
+def text_mobjects(roots: list[Mobject]) -> Iterator[tuple[Mobject, bool]]:
+    """Outermost visible text-like mobjects under ``roots``, with their overlap permission."""
+
+    def walk(mob: Mobject, overlap_ok: bool) -> Iterator[tuple[Mobject, bool]]:
+        overlap_ok = overlap_ok or getattr(mob, "layout_overlap_ok", False)
+        if isinstance(mob, TEXT_TYPES):
+            if _visible(mob):
+                yield mob, overlap_ok
+            return
+        for sub in mob.submobjects:
+            yield from walk(sub, overlap_ok)
+
+    seen: set[int] = set()
+    for root in roots:
+        for mob, ok in walk(root, False):
+            if id(mob) not in seen:  # a mobject can be reachable from two groups
+                seen.add(id(mob))
+                yield mob, ok
+
+
+def _box(mob: Mobject) -> tuple[float, float, float, float]:
+    left, bottom = mob.get_corner(np.array([-1, -1, 0]))[:2]
+    right, top = mob.get_corner(np.array([1, 1, 0]))[:2]
+    return float(left), float(right), float(bottom), float(top)
+
+
+def _describe(mob: Mobject) -> str:
+    content = getattr(mob, "tex_string", None) or getattr(mob, "text", None) or type(mob).__name__
+    return f"{type(mob).__name__}({str(content)[:40]!r})"
+
+
+def layout_problems(mobjects: list[Mobject]) -> list[str]:
+    """What breaks the layout rules among ``mobjects`` (empty when the frame is fine)."""
+    left, right, bottom, top = style.safe_box()
+    found = list(text_mobjects(mobjects))
+    problems = []
+    for mob, _ in found:
+        l, r, b, t = _box(mob)
+        if (l < left - EDGE_TOLERANCE or r > right + EDGE_TOLERANCE
+                or b < bottom - EDGE_TOLERANCE or t > top + EDGE_TOLERANCE):
+            problems.append(f"{_describe(mob)} leaves the safe area: box x[{l:.2f}, {r:.2f}] "
+                            f"y[{b:.2f}, {t:.2f}] vs x[{left:.2f}, {right:.2f}] "
+                            f"y[{bottom:.2f}, {top:.2f}]")
+    for i, (a, a_ok) in enumerate(found):
+        for b_mob, b_ok in found[i + 1:]:
+            if a_ok or b_ok:
+                continue
+            al, ar, ab, at = _box(a)
+            bl, br, bb, bt = _box(b_mob)
+            dx = min(ar, br) - max(al, bl)
+            dy = min(at, bt) - max(ab, bb)
+            if dx > OVERLAP_TOLERANCE and dy > OVERLAP_TOLERANCE:
+                problems.append(f"{_describe(a)} overlaps {_describe(b_mob)} "
+                                f"by {dx:.2f} x {dy:.2f}")
+    return problems

@@ -1,0 +1,15 @@
+#!/usr/bin/env python3
+"""Render the lecture video: `python render.py --quality high` (see `--help`)."""
+
+import sys
+
+try:
+    from pipeline.cli import main
+except ImportError as error:  # run outside the project's environment
+    sys.exit(
+        f"render.py needs the project's Python environment ({error.name or error} is missing).\n"
+        "Set it up with `make setup` (or `make video`), then run `.venv/bin/python render.py`."
+    )
+
+if __name__ == "__main__":
+    main()
