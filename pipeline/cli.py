@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -14,9 +13,8 @@ import click
 from scenes import registry
 from scenes.style import THEMES
 
+from .build import build_video
 from .qualities import QUALITIES
-from .render import MEDIA_DIR, publish_scene_files, render_scenes, variant
-from .stitch import Chapter, stitch, video_duration
 
 
 def _select_scenes(names: tuple[str, ...]) -> list[registry.SceneSpec]:
@@ -27,11 +25,6 @@ def _select_scenes(names: tuple[str, ...]) -> list[registry.SceneSpec]:
     except KeyError as error:
         raise click.BadParameter(error.args[0], param_hint="--scene") from None
     return [s for s in registry.SCENES if s.key in chosen]  # registry order
-
-
-def final_video_path(quality: str, theme: str, media_dir: Path = MEDIA_DIR) -> Path:
-    """``media/vae-derivation-<quality>[-<theme>].mp4``."""
-    return media_dir / f"vae-derivation-{variant(quality, theme)}.mp4"
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,27 +47,17 @@ def main(quality: str, scene_names: tuple[str, ...], theme: str, jobs: int, list
             click.echo(f"{spec.number:02d}  {slide}  {spec.class_name:<28} {spec.title}")
         return
 
-    started = time.perf_counter()
-    results = render_scenes(specs, quality, theme, jobs=jobs)
-    failed = [r for r in results if not r.ok]
-    if failed:
-        for r in failed:
+    build = build_video(specs, quality, theme, jobs=jobs)
+    if build.failed:
+        for r in build.failed:
             click.echo(f"scene {r.spec.class_name} failed: {r.error}\n  full log: {r.log}",
                        err=True)
         raise SystemExit(1)
-
-    scene_files = publish_scene_files(results, quality, theme)
-    chapters, t = [], 0.0
-    for r in results:
-        d = video_duration(r.video)
-        chapters.append(Chapter(r.spec.title, t, t + d))
-        t += d
-    final = final_video_path(quality, theme)
-    stitch([r.video for r in results], final, chapters)
-    click.echo(f"scene files: {scene_files[0].parent}/ ({len(scene_files)} files)")
-    click.echo(f"video: {final} ({t:.1f} s, rendered in {time.perf_counter() - started:.1f} s)")
+    length = build.chapters[-1].end
+    click.echo(f"scene files: {build.scene_files[0].parent}/ ({len(build.scene_files)} files)")
+    click.echo(f"video: {build.video} ({length:.1f} s, built in {build.seconds:.1f} s)")
     if preview:
-        _open(final)
+        _open(build.video)
 
 
 def _open(path: Path) -> None:
