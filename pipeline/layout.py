@@ -67,11 +67,11 @@ def layout_problems(mobjects: list[Mobject]) -> list[str]:
     found = list(text_mobjects(mobjects))
     problems = []
     for mob, _ in found:
-        l, r, b, t = _box(mob)
-        if (l < left - EDGE_TOLERANCE or r > right + EDGE_TOLERANCE
-                or b < bottom - EDGE_TOLERANCE or t > top + EDGE_TOLERANCE):
-            problems.append(f"{_describe(mob)} leaves the safe area: box x[{l:.2f}, {r:.2f}] "
-                            f"y[{b:.2f}, {t:.2f}] vs x[{left:.2f}, {right:.2f}] "
+        x0, x1, y0, y1 = _box(mob)
+        if (x0 < left - EDGE_TOLERANCE or x1 > right + EDGE_TOLERANCE
+                or y0 < bottom - EDGE_TOLERANCE or y1 > top + EDGE_TOLERANCE):
+            problems.append(f"{_describe(mob)} leaves the safe area: box x[{x0:.2f}, {x1:.2f}] "
+                            f"y[{y0:.2f}, {y1:.2f}] vs x[{left:.2f}, {right:.2f}] "
                             f"y[{bottom:.2f}, {top:.2f}]")
     for i, (a, a_ok) in enumerate(found):
         for b_mob, b_ok in found[i + 1:]:

@@ -125,12 +125,12 @@ class LatentVariableModel(LectureScene):
         prior = np.exp(MODEL.log_prior(z_grid))
         prior_height = 0.8 * pad
         prior_curve = VMobject(color=theme.posterior, stroke_width=3).set_points_smoothly(
-            [point(z, base + d / prior.max() * prior_height) for z, d in zip(z_grid, prior)])
+            [point(z, base + d / prior.max() * prior_height) for z, d in zip(z_grid, prior, strict=True)])
         prior_label = style.math(r"\p(\z)", size=style.LABEL_SIZE)
         prior_label.next_to(point(1.6, base + 0.45 * prior_height), RIGHT, buff=0.15)
 
         decoder_curve = VMobject(color=theme.posterior, stroke_width=3).set_points_smoothly(
-            [point(z, f) for z, f in zip(z_grid, f_grid)])
+            [point(z, f) for z, f in zip(z_grid, f_grid, strict=True)])
         decoder_label = style.math(r"\text{mean of }\pt(\x \given \z)",
                                    size=style.LABEL_SIZE)
         decoder_label.next_to(point(-Z_EXTENT, x_hi), RIGHT, buff=0.5)
