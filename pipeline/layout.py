@@ -85,3 +85,22 @@ def layout_problems(mobjects: list[Mobject]) -> list[str]:
                 problems.append(f"{_describe(a)} overlaps {_describe(b_mob)} "
                                 f"by {dx:.2f} x {dy:.2f}")
     return problems
+
+
+def small_text(mobjects: list[Mobject], minimum: float = style.MIN_FONT_SIZE) -> list[str]:
+    """Visible text whose effective font size (after any scaling) is below ``minimum``."""
+    found = []
+    for mob, _ in text_mobjects(mobjects):
+        size = _effective_font_size(mob)
+        if size is not None and size < minimum - 0.5:
+            found.append(f"{_describe(mob)} at font size {size:.1f} < {minimum}")
+    return found
+
+
+def _effective_font_size(mob: Mobject) -> float | None:
+    if mob.height <= 0 or getattr(mob, "initial_height", 0) in (0, None):
+        return None
+    try:
+        return float(mob.font_size)
+    except (AttributeError, ZeroDivisionError):
+        return None

@@ -48,7 +48,7 @@ class LatentVariableModel(LectureScene):
         goal = style.tex(r"\textbf{Goal:} model data $\x$ as generated from latent variables $\z$")
         goal.next_to([0, style.content_top(), 0], DOWN, buff=0.1).to_edge(LEFT, buff=0.8)
         self.play(FadeIn(goal, shift=0.2 * DOWN))
-        self.wait(1.5)
+        self.wait(2.5)
 
         # The joint factorises into decoder times prior
         self.caption("The joint distribution factorises: decoder times prior.")

@@ -1,11 +1,15 @@
-"""Shared fixtures: one headless run per scene feeds the snapshot and layout tests."""
+"""Shared fixtures: one headless run per scene feeds the snapshot, layout and readability tests."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+from unittest import mock
+
 import pytest
+from manim import MarkupText, SingleStringMathTex, Text
 
 from pipeline.headless import run_headless
-from pipeline.layout import layout_problems
+from pipeline.layout import layout_problems, small_text
 from scenes import registry
 
 
@@ -20,18 +24,42 @@ def update_snapshots(request: pytest.FixtureRequest) -> bool:
 
 
 class SceneRun:
-    """A finished headless run: key frames and the layout problems seen after each step."""
+    """A finished headless run of one scene and what was seen while it ran.
+
+    ``problems``: layout problems after each step; ``small_text``: text below the minimum
+    size after each step; ``created_sizes``: the font size of every text mobject created;
+    ``captions``: the scene's subcaptions (srt.Subtitle); ``key_frames``; ``duration``.
+    """
 
     def __init__(self, spec: registry.SceneSpec, theme: str = "dark") -> None:
         self.problems: list[str] = []
+        self.small_text: list[str] = []
+        self.created_sizes: list[tuple[str, float]] = []
 
         def check(scene) -> None:
             at = f"t={scene.time:.1f}s"
             self.problems.extend(f"{at}: {p}" for p in layout_problems(scene.mobjects))
+            self.small_text.extend(f"{at}: {p}" for p in small_text(scene.mobjects))
 
-        scene = run_headless(spec, quality="low", theme=theme, step_hooks=(check,))
+        with ExitStack() as stack:
+            for cls in (Text, MarkupText, SingleStringMathTex):
+                stack.enter_context(self._record_sizes(cls))
+            scene = run_headless(spec, quality="low", theme=theme, step_hooks=(check,))
         self.key_frames = scene.key_frames
         self.duration = scene.time
+        self.captions = list(scene.renderer.file_writer.subcaptions)
+
+    def _record_sizes(self, cls: type):
+        original = cls.__init__
+        sizes = self.created_sizes
+
+        def init(obj, *args, **kwargs):
+            original(obj, *args, **kwargs)
+            if obj.height > 0:  # an empty string has no size to judge
+                content = getattr(obj, "tex_string", None) or getattr(obj, "text", "")
+                sizes.append((str(content)[:40], float(obj.font_size)))
+
+        return mock.patch.object(cls, "__init__", init)
 
 
 _RUNS: dict[tuple[str, str], SceneRun] = {}
@@ -39,7 +67,7 @@ _RUNS: dict[tuple[str, str], SceneRun] = {}
 
 @pytest.fixture(scope="session")
 def scene_run():
-    """Get (and cache for the session) the headless run of a scene."""
+    """Get (and cache for the session) the headless run of a scene in a theme."""
 
     def get(spec: registry.SceneSpec, theme: str = "dark") -> SceneRun:
         key = (spec.key, theme)
