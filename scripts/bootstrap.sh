@@ -4,11 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages: Cairo/Pango headers for ManimPango and pycairo, LaTeX + dvisvgm for MathTex,
-# the body-text font, and poppler-utils for the handout test.
+# Debian packages, each for a reason (checked with `latex -recorder` on our template):
+# - pkg-config, libcairo2-dev, libpango1.0-dev: ManimPango and pycairo build from source here;
+# - texlive-latex-base (amsmath), texlive-latex-recommended (xcolor), texlive-latex-extra
+#   (standalone, the document class of Manim's templates), dvisvgm (DVI to SVG for MathTex);
+# - fonts-dejavu-core: the body-text font; poppler-utils: the handout test reads the PDF.
 DEB_PACKAGES=(
   pkg-config libcairo2-dev libpango1.0-dev
-  texlive-latex-base texlive-latex-recommended texlive-fonts-recommended dvisvgm
+  texlive-latex-base texlive-latex-recommended texlive-latex-extra dvisvgm
   fonts-dejavu-core poppler-utils
 )
 
@@ -41,6 +44,12 @@ stamp=.venv/.installed
 if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
   echo "Installing Python packages into .venv"
   [[ -x .venv/bin/python ]] || "$PYTHON" -m venv .venv
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+  # pip's output goes to a log, shown only if the install fails.
+  log=.venv/pip-install.log
+  if ! .venv/bin/python -m pip install --disable-pip-version-check -e '.[test]' >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    echo "pip install failed; full log: $log" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi
