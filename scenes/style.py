@@ -26,8 +26,8 @@ from manim import (
     Mobject,
     SurroundingRectangle,
     Tex,
-    TexTemplate,
     Text,
+    TexTemplate,
     VGroup,
     config,
 )
