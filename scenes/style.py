@@ -251,7 +251,7 @@ def content_top() -> float:
 def title_bar(title: str, slide_label: str = "") -> VGroup:
     """Slide title at the top left, slide label (if any) at the top right, a rule under both.
 
-    Returns ``VGroup(heading, rule)`` or ``VGroup(heading, rule, label)``.
+    Returns ``VGroup(heading, label, rule)``, or ``VGroup(heading, rule)`` without a label.
     """
     theme = active_theme()
     left, right, _, top = safe_box()
@@ -260,12 +260,11 @@ def title_bar(title: str, slide_label: str = "") -> VGroup:
     rule_y = frame_half_height() - TITLE_BAR_HEIGHT
     rule = Line([left, rule_y, 0], [right, rule_y, 0], stroke_width=2, color=theme.muted)
     heading.set_y((top + rule_y) / 2)
-    bar = VGroup(heading, rule)
-    if slide_label:  # the title, summary and reference cards have no slide number
-        label = text(slide_label, size=LABEL_SIZE, colour=theme.muted)
-        label.to_corner(UR, buff=SAFE_MARGIN + 0.05).match_y(heading)
-        bar.add(label)
-    return bar
+    if not slide_label:  # the title, summary and reference cards have no slide number
+        return VGroup(heading, rule)
+    label = text(slide_label, size=LABEL_SIZE, colour=theme.muted)
+    label.to_corner(UR, buff=SAFE_MARGIN + 0.05).match_y(heading)
+    return VGroup(heading, label, rule)
 
 
 def emphasis_box(mobject: Mobject, colour: str | None = None, buff: float = 0.12) -> Mobject:
