@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,20 @@ from scenes import registry
 from scenes.style import THEMES
 
 from .build import build_video
+from .cache import SceneCache
+from .lock import RenderLock, RenderLocked
+from .preflight import DEFAULT_SCENE_SECONDS, preflight
 from .qualities import QUALITIES
+from .render import MEDIA_DIR, Terminated, signals_as_interrupts, variant
+from .validate import VideoError
+
+# Exit codes (also in --help): 1 a scene failed, 2 bad usage (click), 3 preflight failed,
+# 4 the stitched video failed its check, 5 another render holds the lock, 128+N signal N.
+EXIT_SCENES_FAILED, EXIT_PREFLIGHT, EXIT_INVALID_VIDEO, EXIT_LOCKED = 1, 3, 4, 5
+EXIT_CODES_HELP = ("Exit codes: 0 done; 1 a scene failed (the others are cached); 2 bad usage; "
+                   "3 preflight failed; 4 the stitched video failed its check; 5 another render "
+                   "is running; 130 interrupted (Ctrl-C), 143 terminated. On any failure the "
+                   "previous final video is left untouched.")
 
 
 def _select_scenes(names: tuple[str, ...]) -> list[registry.SceneSpec]:
@@ -27,18 +41,30 @@ def _select_scenes(names: tuple[str, ...]) -> list[registry.SceneSpec]:
     return [s for s in registry.SCENES if s.key in chosen]  # registry order
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+def _positive_jobs(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
+    if value < 1:
+        raise click.BadParameter(f"{value} is not a number of worker processes; give 1 or "
+                                 f"more (this machine has {os.cpu_count()} cores)")
+    return value
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
 @click.option("--quality", "-q", type=click.Choice(list(QUALITIES)), default="high",
               show_default=True, help="Manim preset: 480p15, 720p30, 1080p60, 1440p60, 2160p60.")
 @click.option("--scene", "scene_names", multiple=True, metavar="NAME",
               help="Render only these scenes (class name, key or number); repeatable.")
 @click.option("--theme", type=click.Choice(sorted(THEMES)), default="dark", show_default=True)
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+@click.option("--jobs", "-j", type=int, callback=_positive_jobs, default=os.cpu_count() or 1,
               show_default=True, help="Scenes rendered at once, each in its own process.")
+@click.option("--force", is_flag=True, help="Render every scene again, ignoring the cache.")
+@click.option("--media-dir", type=click.Path(file_okay=False, path_type=Path), default=MEDIA_DIR,
+              show_default=True, help="Output folder (created when missing).")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Print each scene's cache decision, and tracebacks on errors.")
 @click.option("--list", "list_only", is_flag=True, help="Print the scene registry and exit.")
 @click.option("--preview", is_flag=True, help="Open the video when done, where a viewer exists.")
 def main(quality: str, scene_names: tuple[str, ...], theme: str, jobs: int, list_only: bool,
-         preview: bool) -> None:
+         preview: bool, force: bool, media_dir: Path, verbose: bool) -> None:
     """Render the lecture's scenes and stitch them into media/vae-derivation-<quality>.mp4."""
     specs = _select_scenes(scene_names)
     if list_only:
@@ -47,17 +73,74 @@ def main(quality: str, scene_names: tuple[str, ...], theme: str, jobs: int, list
             click.echo(f"{spec.number:02d}  {slide}  {spec.class_name:<28} {spec.title}")
         return
 
-    build = build_video(specs, quality, theme, jobs=jobs)
+    media_dir = media_dir.absolute()
+    try:
+        with signals_as_interrupts():
+            _preflight(specs, quality, theme, media_dir)
+            with RenderLock(media_dir):
+                build = build_video(specs, quality, theme, jobs=jobs, media_dir=media_dir,
+                                    force=force, on_event=_event_printer(verbose))
+    except RenderLocked as locked:
+        _fail(str(locked), EXIT_LOCKED)
+    except VideoError as bad:
+        _fail(f"the stitched video failed its check, so it was not written: {bad}\n"
+              "The previous video, if any, is unchanged.", EXIT_INVALID_VIDEO)
+    except KeyboardInterrupt as stop:
+        signum = stop.signum if isinstance(stop, Terminated) else signal.SIGINT
+        _fail(f"interrupted ({signal.Signals(signum).name}): no final file was changed; scenes "
+              "that finished are cached, so the next run resumes from there.", 128 + signum)
+    except Exception as error:
+        if verbose:
+            raise
+        _fail(f"{type(error).__name__}: {error}\n(run with --verbose for the traceback)", 1)
     if build.failed:
-        for r in build.failed:
-            click.echo(f"scene {r.spec.class_name} failed: {r.error}\n  full log: {r.log}",
-                       err=True)
-        raise SystemExit(1)
+        _report_failures(build)
+        raise SystemExit(EXIT_SCENES_FAILED)
     length = build.chapters[-1].end
     click.echo(f"scene files: {build.scene_files[0].parent}/ ({len(build.scene_files)} files)")
-    click.echo(f"video: {build.video} ({length:.1f} s, built in {build.seconds:.1f} s)")
+    done = "up to date" if build.up_to_date else f"built in {build.seconds:.1f} s"
+    click.echo(f"video: {build.video} ({length:.1f} s, {done}; {len(build.rendered)} of "
+               f"{len(build.results)} scenes rendered)")
     if preview:
         _open(build.video)
+
+
+def _event_printer(verbose: bool):
+    """Progress lines; the per-scene cache decisions only with --verbose."""
+    def on_event(line: str) -> None:
+        if verbose or not (": cached, unchanged" in line or ": to render (" in line):
+            click.echo(line)
+    return on_event
+
+
+def _preflight(specs: list[registry.SceneSpec], quality: str, theme: str,
+               media_dir: Path) -> None:
+    cache = SceneCache(media_dir, variant(quality, theme))
+    seconds = sum(cache.video_seconds(s) or DEFAULT_SCENE_SECONDS for s in specs)
+    problems = preflight(quality, theme, media_dir, seconds)
+    if problems:
+        click.echo(f"cannot render: preflight found {len(problems)} problem(s)", err=True)
+        for problem in problems:
+            click.echo(f"- {problem}", err=True)
+        raise SystemExit(EXIT_PREFLIGHT)
+
+
+def _report_failures(build) -> None:
+    failed = build.failed
+    click.echo(f"\n{len(failed)} of {len(build.results)} scenes failed; the video was not "
+               "written and the previous one, if any, is unchanged.", err=True)
+    for r in failed:
+        click.echo(f"- {r.spec.class_name} ({r.spec.key}): {r.error}\n  full log: {r.log}",
+                   err=True)
+    ok = len(build.results) - len(failed)
+    if ok:
+        click.echo(f"The other {ok} scenes are cached: the next run renders only the failed "
+                   "ones.", err=True)
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(code)
 
 
 def _open(path: Path) -> None:

@@ -1,45 +1,110 @@
-"""Render scenes to MP4 with Manim, each in its own process.
+"""Render scenes to MP4 with Manim: cached, in parallel worker processes, interruptible.
 
-Each scene gets its own media folder, so parallel workers never share Manim's ``Tex`` folder
-(Manim deletes non-SVG files there after each formula, which would break a neighbour's
-half-made ``.dvi``) and a scene's partial-movie cache survives between runs.
+- **Cache.** A scene whose inputs did not change is not rendered (:mod:`pipeline.cache`).
+- **Processes.** Each scene renders in its own worker process (:mod:`pipeline.worker`, which
+  runs Manim's own CLI), in its own process group and media folder
+  ``media/build/<variant>/<NN-key>/``: parallel workers never share Manim's ``Tex`` folder
+  (Manim deletes non-SVG files there after each formula, which would break a neighbour's
+  half-made ``.dvi``), and stopping a worker's group also stops its LaTeX.
+- **Scheduling.** ``jobs`` workers at a time, longest scene first, from the render times
+  measured last time (``media/cache/render-times.json``): on 2 cores the long scenes must not
+  be left for the end.
+- **Failures** are isolated: a scene that raises is reported (first line of its error, path
+  of its full log) and the others finish and are cached.
+- **Interruptions** (Ctrl-C, SIGTERM, SIGHUP): the workers' process groups are stopped, no
+  final file is touched, and what finished is already in the cache for the next run.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
+import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from scenes.registry import SceneSpec
 from scenes.style import THEME_ENV_VAR
 
+from .atomic import atomic_path
+from .cache import SceneCache, settings_fingerprint
 from .headless import REPO_ROOT
 from .qualities import QUALITIES
+from .validate import VideoFacts, file_sha256
 
 MEDIA_DIR = REPO_ROOT / "media"
+
+# Manim's own partial-movie cache is bypassed (--disable_caching), deliberately:
+# - the scene cache above it already skips every unchanged scene, and a scene that did change
+#   usually changed through shared code (style, numerics) that changes every animation's hash;
+# - Manim writes each partial movie straight to its hash-named final path, so a render killed
+#   mid-animation leaves a truncated file that the next run would trust and stitch;
+# - hashing every play() call costs time on each render (measured on slide 1: a fully warm
+#   partial cache saved little, as LaTeX, construct() and hashing remain).
+MANIM_FLAGS = ("--progress_bar", "none", "--silent", "--no_latex_cleanup", "--disable_caching")
+
+STOP_GRACE_SECONDS = 5.0  # SIGTERM, then SIGKILL for workers that do not stop in time
+_POLL_SECONDS = 0.05
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived; handled like Ctrl-C (a KeyboardInterrupt)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def signals_as_interrupts() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into :class:`Terminated` inside the block (main thread only),
+    so they unwind like Ctrl-C: workers stopped, temporary files removed."""
+
+    def raise_terminated(signum, _frame):
+        raise Terminated(signum)
+
+    wanted = (signal.SIGTERM, signal.SIGHUP) if hasattr(signal, "SIGHUP") else (signal.SIGTERM,)
+    try:
+        previous = {s: signal.signal(s, raise_terminated) for s in wanted}
+    except ValueError:  # not the main thread: leave the handlers alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 @dataclass(frozen=True)
 class RenderResult:
-    """The outcome of rendering one scene."""
+    """The outcome of one scene: its (cached) video, or why it failed."""
 
     spec: SceneSpec
     video: Path | None
     seconds: float
     log: Path
     error: str | None = None
+    cached: bool = False
+    facts: VideoFacts | None = None
 
     @property
     def ok(self) -> bool:
-        """True when the scene's MP4 was written."""
+        """True when the scene has a checked video."""
         return self.error is None and self.video is not None
+
+    @property
+    def captions(self) -> Path | None:
+        """The scene's .srt beside its video, when it has captions."""
+        if self.video is None:
+            return None
+        srt = self.video.with_suffix(".srt")
+        return srt if srt.exists() else None
 
 
 def variant(quality: str, theme: str) -> str:
@@ -52,57 +117,148 @@ def build_dir(spec: SceneSpec, quality: str, theme: str, media_dir: Path = MEDIA
     return media_dir / "build" / variant(quality, theme) / spec.key
 
 
+def manim_flags(quality: str) -> list[str]:
+    """The ``manim render`` options the pipeline uses (media folder aside)."""
+    return [f"-q{QUALITIES[quality].flag}", *MANIM_FLAGS]
+
+
 def manim_command(spec: SceneSpec, quality: str, media: Path) -> list[str]:
-    """The Manim CLI call that renders ``spec`` into ``media``."""
-    return [
-        sys.executable, "-m", "manim", "render",
-        f"-q{QUALITIES[quality].flag}",
-        "--media_dir", str(media),
-        "--progress_bar", "none",
-        "--silent",
-        "--no_latex_cleanup",
-        str(spec.path),
-        spec.class_name,
-    ]
+    """The plain Manim CLI call (``manim render ...``) that renders ``spec`` into ``media``."""
+    return [sys.executable, "-m", "manim", "render", *manim_flags(quality),
+            "--media_dir", str(media), str(spec.path), spec.class_name]
 
 
-def find_scene_video(media: Path, spec: SceneSpec, quality: str) -> Path | None:
-    """Where Manim put the scene's MP4 (``videos/<module>/<res>/<Class>.mp4``)."""
+def manim_video_path(media: Path, spec: SceneSpec, quality: str) -> Path:
+    """Where Manim writes the scene's MP4: ``videos/<file stem>/<res>/<Class>.mp4``."""
     q = QUALITIES[quality]
-    candidate = media / "videos" / spec.module / f"{q.height}p{q.fps}" / f"{spec.class_name}.mp4"
-    return candidate if candidate.exists() else None
+    return media / "videos" / spec.path.stem / f"{q.height}p{q.fps}" / f"{spec.class_name}.mp4"
 
 
-def render_scene(spec: SceneSpec, quality: str, theme: str, media_dir: Path = MEDIA_DIR,
-                 stream_output: bool = False) -> RenderResult:
-    """Render one scene in a Manim subprocess; its output goes to a log file next to it."""
-    media = build_dir(spec, quality, theme, media_dir)
-    media.mkdir(parents=True, exist_ok=True)
-    log = media / "render.log"
-    env = {**os.environ, THEME_ENV_VAR: theme}
-    start = time.perf_counter()
-    with log.open("w") as log_file:
-        proc = subprocess.run(
-            manim_command(spec, quality, media),
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=None if stream_output else log_file,
-            stderr=subprocess.STDOUT if not stream_output else None,
-            check=False,
-        )
-    seconds = time.perf_counter() - start
-    video = find_scene_video(media, spec, quality)
-    if proc.returncode != 0 or video is None:
-        return RenderResult(spec, None, seconds, log, error=_first_error_line(log, proc.returncode))
-    return RenderResult(spec, video, seconds, log)
+def estimate_seconds(spec: SceneSpec, times: dict[str, dict[str, float]], quality: str,
+                     theme: str) -> float | None:
+    """How long ``spec`` will take: its last time at this variant, else its time at another
+    quality scaled by the pixel rate, else ``None`` (unknown)."""
+    own = times.get(variant(quality, theme), {}).get(spec.key)
+    if own is not None:
+        return own
+    q = QUALITIES[quality]
+    for other in QUALITIES.values():
+        seconds = times.get(variant(other.name, theme), {}).get(spec.key)
+        if seconds is not None:
+            return seconds * (q.width * q.height * q.fps) / (other.width * other.height * other.fps)
+    return None
 
 
-def _first_error_line(log: Path, returncode: int) -> str:
-    lines = [ln.strip() for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
-    for line in reversed(lines):
-        if "Error" in line or "Exception" in line:
-            return line
-    return f"manim exited with code {returncode}"
+def longest_first(specs: Sequence[SceneSpec], times: dict[str, dict[str, float]], quality: str,
+                  theme: str) -> list[SceneSpec]:
+    """Scheduling order: scenes never timed first (they may be long), then longest first."""
+    def rank(indexed: tuple[int, SceneSpec]) -> tuple[float, int]:
+        k, spec = indexed
+        seconds = estimate_seconds(spec, times, quality, theme)
+        return (-(seconds if seconds is not None else float("inf")), k)
+
+    return [spec for _, spec in sorted(enumerate(specs), key=rank)]
+
+
+def _set_parent_death_signal() -> None:  # runs in the child between fork and exec
+    # If the parent is killed outright (SIGKILL), the worker gets SIGTERM instead of rendering
+    # on unseen into a folder the next run will use.
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+@dataclass
+class _Running:
+    spec: SceneSpec
+    proc: subprocess.Popen
+    started: float
+    media: Path
+    log: Path
+    report: Path
+
+
+class _Renderer:
+    """Runs the workers of one ``render_scenes`` call."""
+
+    def __init__(self, quality: str, theme: str, media_dir: Path, source_roots: Sequence[Path],
+                 cache: SceneCache, settings: dict[str, str],
+                 on_event: Callable[[str], None]) -> None:
+        self.quality, self.theme, self.media_dir = quality, theme, media_dir
+        self.source_roots = [Path(r).resolve() for r in source_roots]
+        self.cache, self.settings, self.on_event = cache, settings, on_event
+
+    def start(self, spec: SceneSpec) -> _Running:
+        media = build_dir(spec, self.quality, self.theme, self.media_dir)
+        media.mkdir(parents=True, exist_ok=True)
+        log, report = media / "render.log", media / "report.json"
+        report.unlink(missing_ok=True)
+        video = manim_video_path(media, spec, self.quality)
+        command = [sys.executable, "-m", "pipeline.worker", "--report", str(report),
+                   "--video", str(video)]
+        for root in self.source_roots:
+            command += ["--root", str(root)]
+        command += ["--exclude", str(Path(self.media_dir).resolve()), "--"]
+        command += manim_command(spec, self.quality, media)[3:]  # drop "python -m manim"
+        pythonpath = [str(r) for r in self.source_roots]
+        if os.environ.get("PYTHONPATH"):
+            pythonpath.append(os.environ["PYTHONPATH"])
+        env = {**os.environ, THEME_ENV_VAR: self.theme, "PYTHONPATH": os.pathsep.join(pythonpath)}
+        with log.open("w") as log_file:
+            proc = subprocess.Popen(
+                command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
+                stderr=subprocess.STDOUT,
+                # Own process group: Ctrl-C in the terminal reaches only this process, which
+                # then stops each worker group (LaTeX included) in order.
+                start_new_session=True,
+                preexec_fn=_set_parent_death_signal if sys.platform == "linux" else None,
+            )
+        return _Running(spec, proc, time.perf_counter(), media, log, report)
+
+    def finish(self, run: _Running) -> RenderResult:
+        seconds = time.perf_counter() - run.started
+        try:
+            report = json.loads(run.report.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            code = run.proc.returncode
+            how = (f"killed by {signal.Signals(-code).name}" if code < 0
+                   else f"exited with code {code}")
+            return RenderResult(run.spec, None, seconds, run.log,
+                                error=f"render worker {how} without a report")
+        if not report.get("ok"):
+            return RenderResult(run.spec, None, seconds, run.log,
+                                error=report.get("error") or "render failed")
+        facts = VideoFacts.from_json(report["video"])
+        video = manim_video_path(run.media, run.spec, self.quality)
+        inputs = [Path(p) for p in report["inputs"]]
+        entry = self.cache.store(run.spec, self.settings, inputs, video,
+                                 video.with_suffix(".srt"), facts, seconds)
+        self.cache.record_render_time(run.spec, seconds)
+        return RenderResult(run.spec, entry.video_path, seconds, run.log, facts=facts)
+
+    def stop(self, running: Sequence[_Running]) -> None:
+        """Stop workers: SIGTERM to each process group, SIGKILL after a grace period."""
+        for run in running:
+            _signal_group(run.proc, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for run in running:
+            try:
+                run.proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal_group(run.proc, signal.SIGKILL)
+                run.proc.wait()
+            _signal_group(run.proc, signal.SIGKILL)  # LaTeX children left in the group
+            run.report.unlink(missing_ok=True)
+
+
+def _signal_group(proc: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(proc.pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def render_scenes(
@@ -112,44 +268,90 @@ def render_scenes(
     jobs: int = 1,
     media_dir: Path = MEDIA_DIR,
     on_event: Callable[[str], None] = print,
+    force: bool = False,
+    source_roots: Sequence[Path] = (REPO_ROOT,),
 ) -> list[RenderResult]:
-    """Render scenes, ``jobs`` at a time; results come back in registry order."""
-    n = len(specs)
+    """Render ``specs`` (cached ones are reused unless ``force``), ``jobs`` at a time.
+
+    Results come back in the order of ``specs``. ``source_roots`` are the folders whose files
+    count as project inputs of a scene (tests add a temporary project). On KeyboardInterrupt
+    (or :class:`Terminated`) the workers are stopped and the exception propagates; scenes that
+    finished before are cached.
+    """
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    media_dir = Path(media_dir)
+    cache = SceneCache(media_dir, variant(quality, theme))
+    settings = settings_fingerprint(quality, theme, manim_flags(quality))
     results: dict[str, RenderResult] = {}
-    if jobs <= 1:
-        for k, spec in enumerate(specs, start=1):
-            on_event(f"[{k}/{n}] rendering {spec.key} ({quality})")
-            result = render_scene(spec, quality, theme, media_dir)
-            results[spec.key] = result
-            on_event(_done_line(k, n, result))
-    else:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(render_scene, s, quality, theme, media_dir): s for s in specs}
-            on_event(f"rendering {n} scenes ({quality}) with {jobs} workers")
-            for k, future in enumerate(as_completed(futures), start=1):
-                result = future.result()
-                results[result.spec.key] = result
-                on_event(_done_line(k, n, result))
+    todo: list[SceneSpec] = []
+    for spec in specs:
+        log = build_dir(spec, quality, theme, media_dir) / "render.log"
+        lookup = None if force else cache.lookup(spec, settings)
+        if lookup is not None and lookup.hit:
+            entry = lookup.entry
+            results[spec.key] = RenderResult(spec, entry.video_path, 0.0, log, cached=True,
+                                             facts=entry.video)
+            on_event(f"{spec.key}: cached, unchanged")
+        else:
+            todo.append(spec)
+            on_event(f"{spec.key}: to render ({'--force' if force else lookup.reason})")
+    if not todo:
+        return [results[s.key] for s in specs]
+
+    order = longest_first(todo, cache.render_times(), quality, theme)
+    renderer = _Renderer(quality, theme, media_dir, source_roots, cache, settings, on_event)
+    workers = min(jobs, len(order))
+    on_event(f"rendering {len(order)} scene(s) at {quality} quality, {workers} at a time")
+    pending, running, done = list(order), [], 0
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                run = renderer.start(pending.pop(0))
+                running.append(run)
+            time.sleep(_POLL_SECONDS)
+            for run in [r for r in running if r.proc.poll() is not None]:
+                running.remove(run)
+                result = renderer.finish(run)
+                results[run.spec.key] = result
+                done += 1
+                on_event(_done_line(done, len(order), result))
+    except BaseException:
+        renderer.stop(running)
+        raise
     return [results[s.key] for s in specs]
 
 
 def _done_line(k: int, n: int, result: RenderResult) -> str:
-    status = "done" if result.ok else f"FAILED ({result.error}; log: {result.log})"
+    status = "rendered" if result.ok else f"FAILED: {result.error} (log: {result.log})"
     return f"[{k}/{n}] {result.spec.key}: {status} in {result.seconds:.1f} s"
 
 
 def publish_scene_files(results: Sequence[RenderResult], quality: str, theme: str,
                         media_dir: Path = MEDIA_DIR) -> list[Path]:
-    """Copy each scene's MP4 (and captions) to ``media/scenes/<variant>/NN-title.mp4``."""
+    """Copy each scene's MP4 (and captions) to ``media/scenes/<variant>/NN-title.mp4``.
+
+    Each file is replaced atomically, and only when its content changed.
+    """
     folder = media_dir / "scenes" / variant(quality, theme)
-    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for result in results:
-        assert result.video is not None
+        if result.video is None:
+            raise ValueError(f"scene {result.spec.key} has no video to publish")
         target = folder / f"{result.spec.key}.mp4"
-        shutil.copyfile(result.video, target)
+        _copy_if_changed(result.video, target, result.facts.sha256 if result.facts else None)
         written.append(target)
-        srt = result.video.with_suffix(".srt")
-        if srt.exists():
-            shutil.copyfile(srt, target.with_suffix(".srt"))
+        srt = result.captions
+        if srt is not None:
+            _copy_if_changed(srt, target.with_suffix(".srt"))
+        else:
+            target.with_suffix(".srt").unlink(missing_ok=True)
     return written
+
+
+def _copy_if_changed(source: Path, target: Path, source_sha256: str | None = None) -> None:
+    if (target.exists() and target.stat().st_size == source.stat().st_size
+            and file_sha256(target) == (source_sha256 or file_sha256(source))):
+        return
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(source.read_bytes())

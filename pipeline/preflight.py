@@ -1,0 +1,153 @@
+"""Checks before any scene renders, each failure one message naming the fix.
+
+A render takes minutes; finding out at scene 9 that LaTeX is missing, or at the stitch that the
+disk is full, wastes them. :func:`preflight` checks, in a second or so:
+
+- the Python packages a render imports;
+- ``latex`` and ``dvisvgm`` on PATH, and the project's TeX template (``scenes.style``)
+  compiling one formula through ``style.math``, as every scene's formulas do;
+- the output folder exists (it is created if missing) and is writable;
+- enough free disk for the chosen quality (estimated from the video's length).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .headless import theme_env
+from .qualities import QUALITIES
+
+SETUP_HINT = "make setup"
+PIP_INSTALL = ".venv/bin/python -m pip install -e '.[test]'"
+TEX_PACKAGES = ("texlive-latex-base texlive-latex-recommended texlive-latex-extra "
+                "texlive-fonts-recommended texlive-science dvisvgm")
+APT_INSTALL = f"apt-get install -y {TEX_PACKAGES}"
+
+# (module imported by a render, distribution that provides it)
+PYTHON_MODULES = (
+    ("manim", "manim"), ("av", "av"), ("cairo", "pycairo"), ("manimpango", "manimpango"),
+    ("numpy", "numpy"), ("scipy", "scipy"), ("PIL", "pillow"), ("click", "click"),
+)
+
+# Bytes of H.264 per second of video at 480p15, measured on slide 1 (14 kB/s), scaled by pixel
+# rate for the other qualities (conservative: H.264 grows slower than the pixel count).
+_BYTES_PER_SECOND_LOW = 14_000
+# Copies of the video alive at once at the end of a run: the scene files in the cache, the
+# published per-scene files, the stitched temporary file and the previous final video; plus
+# Manim's partial movies of the scenes being rendered.
+_DISK_COPIES = 5
+_DISK_MARGIN = 200 * 2**20  # LaTeX files, logs, headroom
+DEFAULT_SCENE_SECONDS = 60.0  # a scene never rendered yet
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One failed check: what is wrong and the command or action that fixes it."""
+
+    what: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.what}\n  fix: {self.fix}"
+
+
+def check_python_modules(modules: Sequence[tuple[str, str]] = PYTHON_MODULES) -> list[Problem]:
+    """Every module a render imports must import."""
+    problems = []
+    for module, distribution in modules:
+        try:
+            importlib.import_module(module)
+        except Exception as error:  # ImportError, or a broken native library behind it
+            problems.append(Problem(
+                f"Python package {distribution!r} cannot be imported ({type(error).__name__}: "
+                f"{str(error).splitlines()[0] if str(error) else module})",
+                f"{PIP_INSTALL}   (or: {SETUP_HINT})"))
+    return problems
+
+
+def check_tex_binaries() -> list[Problem]:
+    """``latex`` and ``dvisvgm`` must be on PATH."""
+    return [Problem(f"{binary!r} is not on PATH (Manim needs it for every formula)",
+                    f"{APT_INSTALL}   (or: {SETUP_HINT})")
+            for binary in ("latex", "dvisvgm") if shutil.which(binary) is None]
+
+
+def check_tex_template(theme: str) -> list[Problem]:
+    """The project's TeX template must compile a formula (``style.math``)."""
+    from manim import tempconfig
+
+    from scenes import style
+
+    with tempfile.TemporaryDirectory(prefix="vae-preflight-") as tmp:
+        options = {"media_dir": tmp, "verbosity": "CRITICAL", "no_latex_cleanup": False}
+        try:
+            with theme_env(theme), tempconfig(options):
+                style.math(r"\log \pt(\x) \ge \elbo")
+        except Exception as error:
+            return [Problem(f"the project's TeX template (scenes/style.py) does not compile a "
+                            f"formula: {_tex_failure(error, Path(tmp))}",
+                            f"{APT_INSTALL}   (a LaTeX package is probably missing)")]
+    return []
+
+
+def _tex_failure(error: Exception, tex_dir: Path) -> str:
+    for log in tex_dir.rglob("*.log"):
+        missing = re.search(r"File `([^']+)' not found", log.read_text(errors="replace"))
+        if missing:
+            return f"LaTeX file {missing.group(1)} not found"
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def check_output_folder(media_dir: Path) -> list[Problem]:
+    """The output folder must exist (created when missing) and take a new file."""
+    media_dir = Path(media_dir)
+    try:
+        media_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=media_dir, prefix=".write-test-"):
+            pass
+    except OSError as error:
+        return [Problem(f"the output folder {media_dir} is not writable "
+                        f"({error.strerror or error})",
+                        f"choose another with --media-dir, or make {media_dir} writable")]
+    return []
+
+
+def estimated_disk_bytes(quality: str, video_seconds: float) -> int:
+    """Disk a render of ``video_seconds`` of video at ``quality`` needs at its peak."""
+    low, q = QUALITIES["low"], QUALITIES[quality]
+    scale = (q.width * q.height * q.fps) / (low.width * low.height * low.fps)
+    return int(_BYTES_PER_SECOND_LOW * scale * video_seconds * _DISK_COPIES + _DISK_MARGIN)
+
+
+def check_free_disk(media_dir: Path, quality: str, video_seconds: float) -> list[Problem]:
+    """Enough free disk under ``media_dir`` for the estimate of :func:`estimated_disk_bytes`."""
+    needed = estimated_disk_bytes(quality, video_seconds)
+    folder = Path(media_dir)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    free = shutil.disk_usage(folder).free
+    if free < needed:
+        return [Problem(f"not enough free disk in {folder}: a {quality}-quality render needs "
+                        f"about {needed / 2**20:.0f} MB, {free / 2**20:.0f} MB are free",
+                        "free some space, or render at a lower --quality")]
+    return []
+
+
+def preflight(quality: str, theme: str, media_dir: Path, video_seconds: float) -> list[Problem]:
+    """Run every check; return the problems (empty when the render can start)."""
+    problems = check_python_modules()
+    problems += check_output_folder(media_dir)
+    if not any("not writable" in p.what for p in problems):
+        problems += check_free_disk(media_dir, quality, video_seconds)
+    tex = check_tex_binaries()
+    problems += tex
+    if not tex and not any("'manim'" in p.what for p in problems):
+        problems += check_tex_template(theme)
+    return problems

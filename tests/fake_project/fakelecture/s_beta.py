@@ -1,0 +1,11 @@
+"""Fake scene: a circle, a little longer than Alpha."""
+
+from manim import Circle, Create, Scene
+
+from fakelecture import style
+
+
+class Beta(Scene):
+    def construct(self) -> None:
+        self.play(Create(Circle(color=style.COLOUR)), run_time=style.SECONDS)
+        self.wait(style.SECONDS / 2)

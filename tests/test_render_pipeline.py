@@ -1,0 +1,140 @@
+"""Issue 8: the scene cache, parallel rendering and stream-copy stitching, tested on real renders.
+
+Fake scenes (``tests/fake_scenes.py``) of a second or two render at low quality in a temporary
+media folder; most of their cost is Manim's start-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import av
+import pytest
+
+from pipeline.build import build_video, final_video_path
+from pipeline.cache import SceneCache
+from pipeline.render import longest_first, render_scenes
+from pipeline.validate import VideoError, check_stitched, probe_video
+from tests.fake_scenes import edit, fake_specs, make_fake_project
+
+pytestmark = pytest.mark.render
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_fake_project(tmp_path)
+
+
+def build(project: Path, media: Path, names: list[str], quality: str = "low", jobs: int = 2,
+          **kwargs):
+    specs = fake_specs(project)
+    return build_video([specs[n] for n in names], quality, media_dir=media, jobs=jobs,
+                       source_roots=(project,), on_event=lambda _line: None, **kwargs)
+
+
+def rendered(result) -> list[str]:
+    return sorted(r.spec.class_name for r in result.rendered)
+
+
+def frame_digests(path: Path) -> list[str]:
+    """One SHA-256 per decoded frame: equal lists mean pixel-identical videos."""
+    with av.open(str(path)) as container:
+        return [hashlib.sha256(frame.to_ndarray(format="rgb24").tobytes()).hexdigest()
+                for frame in container.decode(video=0)]
+
+
+def test_cache_renders_only_what_changed(project: Path, tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    names = ["Alpha", "Beta"]
+    first = build(project, media, names)
+    assert rendered(first) == names
+    assert first.video.exists() and not first.failed
+
+    again = build(project, media, names)
+    assert rendered(again) == [] and again.up_to_date
+
+    # A touch that changes no byte is no change: the cache keys on content.
+    os.utime(project / "fakelecture" / "s_alpha.py")
+    assert rendered(build(project, media, names)) == []
+
+    edit(project / "fakelecture" / "s_alpha.py")
+    one = build(project, media, names)
+    assert rendered(one) == ["Alpha"]
+    assert not one.up_to_date  # the final video was stitched again, from the new Alpha
+
+    edit(project / "fakelecture" / "style.py")  # imported by every scene
+    assert rendered(build(project, media, names)) == names
+
+    # Another quality is another video: rendered anew, the low-quality cache is kept.
+    medium = build(project, media, names, quality="medium")
+    assert rendered(medium) == names
+    assert probe_video(medium.video).height == 720
+    assert rendered(build(project, media, names)) == []
+
+    assert rendered(build(project, media, names, force=True)) == names
+
+
+def test_parallel_output_is_identical_to_serial(project: Path, tmp_path: Path) -> None:
+    names = ["Alpha", "Beta"]
+    serial = build(project, tmp_path / "serial", names, jobs=1)
+    parallel = build(project, tmp_path / "parallel", names, jobs=2)
+    assert [r.spec.key for r in serial.results] == [r.spec.key for r in parallel.results]
+    assert [r.facts.frames for r in serial.results] == [r.facts.frames for r in parallel.results]
+    assert [c.end for c in serial.chapters] == [c.end for c in parallel.chapters]
+    assert frame_digests(serial.video) == frame_digests(parallel.video)
+
+
+def test_stitch_is_a_stream_copy_of_the_scenes(project: Path, tmp_path: Path) -> None:
+    result = build(project, tmp_path / "media", ["Alpha", "Beta"])
+    scenes = [r.facts for r in result.results]
+    stitched = probe_video(result.video)
+    assert stitched.frames == sum(s.frames for s in scenes)
+    # check_stitched compares each scene's packets byte for byte: a re-encode would fail it.
+    check_stitched(result.video, scenes, "low")
+    with av.open(str(result.video)) as container:
+        titles = [c["metadata"]["title"] for c in container.chapters()]
+    assert titles == ["Alpha", "Beta"]
+    # The moov atom comes first (faststart): a browser plays while downloading.
+    data = result.video.read_bytes()
+    assert 0 <= data.find(b"moov") < data.find(b"mdat")
+
+
+def test_stitched_check_rejects_a_damaged_video(project: Path, tmp_path: Path) -> None:
+    result = build(project, tmp_path / "media", ["Alpha", "Beta"])
+    scenes = [r.facts for r in result.results]
+    data = bytearray(result.video.read_bytes())
+    damaged = tmp_path / "damaged.mp4"
+    mdat = data.find(b"mdat")
+    data[mdat + 64:mdat + 80] = bytes(16)  # zero a few coded bytes of the first frame
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(VideoError, match="differ|decode"):
+        check_stitched(damaged, scenes, "low")
+    with pytest.raises(VideoError, match="frames"):
+        check_stitched(result.video, scenes[:1], "low")  # a scene too many in the file
+    with pytest.raises(VideoError, match="480"):
+        check_stitched(result.video, scenes, "medium")
+
+
+def test_render_times_drive_longest_first_scheduling(project: Path, tmp_path: Path) -> None:
+    specs = fake_specs(project)
+    media = tmp_path / "media"
+    render_scenes([specs["Alpha"], specs["Beta"]], "low", media_dir=media, jobs=2,
+                  source_roots=(project,), on_event=lambda _line: None)
+    times = SceneCache(media, "low").render_times()
+    assert set(times["low"]) == {"01-alpha", "02-beta"}
+    assert all(t > 0 for t in times["low"].values())
+
+    a, b, boom, slow = specs["Alpha"], specs["Beta"], specs["Boom"], specs["Slow"]
+    measured = {"low": {a.key: 2.0, b.key: 9.0, slow.key: 5.0}}
+    # Never timed first, then longest first; ties keep registry order.
+    assert longest_first([a, b, boom, slow], measured, "low", "dark") == [boom, b, slow, a]
+    # A time at another quality is scaled by the pixel rate (medium: 720p30 = 4.5x 480p15).
+    order = longest_first([a, b], {"medium": {a.key: 40.0}, "low": {b.key: 9.0}}, "low", "dark")
+    assert order == [b, a]
+
+
+def test_final_path_names_quality_and_theme(tmp_path: Path) -> None:
+    assert final_video_path("low", "dark", tmp_path).name == "vae-derivation-low.mp4"
+    assert final_video_path("high", "light", tmp_path).name == "vae-derivation-high-light.mp4"
