@@ -46,7 +46,10 @@ MEDIA_DIR = REPO_ROOT / "media"
 #   mid-animation leaves a truncated file that the next run would trust and stitch;
 # - hashing every play() call costs time on each render (measured on slide 1: a fully warm
 #   partial cache saved little, as LaTeX, construct() and hashing remain).
-MANIM_FLAGS = ("--progress_bar", "none", "--silent", "--no_latex_cleanup", "--disable_caching")
+MANIM_FLAGS = ("--progress_bar", "none", "--silent", "--no_latex_cleanup", "--disable_caching",
+               # One section video per key frame (LectureScene.key_frame starts a section):
+               # the presenter mode (pipeline.slides) plays them one by one. A stream copy.
+               "--save_sections")
 
 STOP_GRACE_SECONDS = 5.0  # SIGTERM, then SIGKILL for workers that do not stop in time
 _POLL_SECONDS = 0.05
