@@ -23,16 +23,20 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    ORIGIN,
     RIGHT,
     UP,
     Axes,
     Brace,
+    Create,
     DashedVMobject,
     DecimalNumber,
+    FadeIn,
     Line,
     Mobject,
     Polygon,
     Rectangle,
+    Scene,
     ValueTracker,
     VGroup,
     VMobject,
@@ -325,3 +329,48 @@ def elbo_gap_bar(
     kl_label.add_updater(place_kl)
     place_kl(kl_label)
     return VGroup(frame, top_line, elbo_fill, gap_fill, brace, top_label, elbo_label, kl_label)
+
+
+def legend(entries: Sequence[tuple[str, bool, Mobject]], sample_length: float = 0.6,
+           buff: float = 0.22) -> VGroup:
+    """Rows of (line sample, label), one per curve: ``(colour, dashed, label)``.
+
+    The line sample repeats the curve's colour and style, so a viewer who cannot tell the
+    colours apart still matches each curve to its label by the dashes and the words.
+    """
+    rows = VGroup()
+    for colour, dashed, label in entries:
+        sample = Line(ORIGIN, sample_length * RIGHT, color=colour, stroke_width=4)
+        if dashed:
+            sample = DashedVMobject(sample, num_dashes=3, dashed_ratio=0.6)
+        rows.add(VGroup(sample, label).arrange(RIGHT, buff=0.2))
+    return rows.arrange(DOWN, aligned_edge=LEFT, buff=buff)
+
+
+def posterior_fit_plot(
+    follower: PathFollower,
+    posterior: Density,
+    y_max: float,
+    x_length: float = 6.8,
+    y_length: float = 2.6,
+) -> VGroup:
+    """The fit picture of slides 3 and 10: the true posterior and the q on the optimiser path.
+
+    Returns ``VGroup(axes, z_label, posterior_curve, q_curve)``; the q curve (shaded, in the
+    ``approx`` colour) follows ``follower.position``.
+    """
+    theme = style.active_theme()
+    axes = density_axes(y_max, x_length=x_length, y_length=y_length)
+    posterior_curve = density_graph(axes, posterior, theme.posterior)
+    q_curve = tracked_gaussian(axes, follower.q, theme.approx, fill_opacity=0.25)
+    return VGroup(axes, z_label(axes), posterior_curve, q_curve)
+
+
+def show_boxed_line(scene: Scene, line: Mobject, buff: float = 0.5) -> Mobject:
+    """Fade in a slide's closing line at the bottom of the frame and box it (key idea,
+    question, conclusion); returns the box."""
+    line.to_edge(DOWN, buff=buff)
+    scene.play(FadeIn(line, shift=0.2 * UP))
+    box = style.emphasis_box(line)
+    scene.play(Create(box))
+    return box
