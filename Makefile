@@ -3,7 +3,7 @@ PY := .venv/bin/python
 QUALITY ?= high
 PYTEST_ARGS ?=
 
-.PHONY: setup video test lint storyboard
+.PHONY: setup video test lint storyboard bench
 
 setup:
 	@scripts/bootstrap.sh
@@ -16,3 +16,8 @@ test: setup
 
 lint: setup
 	.venv/bin/ruff check .
+
+# Measures render speed on this machine (minutes; not part of `make test`) -> BENCHMARKS.md.
+BENCH_ARGS ?=
+bench: setup
+	$(PY) -m pipeline.bench $(BENCH_ARGS)

@@ -1,0 +1,487 @@
+"""``make bench``: measure the render pipeline on this machine and write BENCHMARKS.md.
+
+    python -m pipeline.bench [--runs 3] [--high-runs 1] [--scene NAME ...] [--output FILE]
+
+Everything runs on a snapshot of the working tree (``scenes/``, ``pipeline/``, ``render.py``,
+``assets/`` copied to a temporary folder) with its own media folder: the scenes cannot change
+under the benchmark while others edit them, and "touch one scene" edits the copy. Each timed
+full render starts from an empty media folder (no cache, no LaTeX files), for ours and for plain
+Manim alike. Rounds interleave the three full renders (``--jobs 1``, ``--jobs 2``, plain Manim)
+so that a change in the machine's load hits all three alike.
+
+Measured, each as median, min and max of the runs:
+
+- full video at low quality: ``render.py --jobs 1`` and ``--jobs 2`` (forced, cold), and the plain
+  Manim CLI rendering the same scenes one after the other (``manim render -ql file Scene``);
+- per-scene render time (from the ``--jobs 1`` runs, when scenes do not compete for cores);
+- a re-run with nothing changed, a re-run after touching one scene (its longest);
+- the stitch (stream copy) and the check of the stitched video;
+- frames rendered per second per core;
+- with ``--high-runs``: the same full render at high quality with ``--jobs 2``, its per-scene
+  times, nothing-changed re-run and stitch.
+
+A profile (cProfile of one scene's render, in-process) says where render time goes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import platform
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from scenes import registry
+
+from .atomic import write_text_atomic
+from .headless import REPO_ROOT
+from .qualities import QUALITIES
+
+SNAPSHOT_ITEMS = ("scenes", "pipeline", "render.py", "assets", "manim.cfg")
+TARGET_PARALLEL_SPEEDUP = 1.7
+TARGET_UNCHANGED_SECONDS = 5.0
+TARGET_ONE_SCENE_FACTOR = 1.2
+TARGET_STITCH_HIGH_SECONDS = 2.0
+
+
+@dataclass
+class Sample:
+    """Repeated measurements of one quantity, in seconds (or any unit)."""
+
+    values: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        """Median of the runs."""
+        return statistics.median(self.values)
+
+    def cell(self, digits: int = 1) -> str:
+        """``median (min-max, n runs)`` for a table."""
+        if not self.values:
+            return "not measured"
+        if len(self.values) == 1:
+            return f"{self.values[0]:.{digits}f} (1 run)"
+        return (f"{self.median:.{digits}f} ({min(self.values):.{digits}f}-"
+                f"{max(self.values):.{digits}f}, {len(self.values)} runs)")
+
+
+class Bench:
+    """One benchmark session on a snapshot of the working tree."""
+
+    def __init__(self, specs: Sequence[registry.SceneSpec], log: Callable[[str], None]) -> None:
+        self.specs = list(specs)
+        self.log = log
+        self.tmp = Path(tempfile.mkdtemp(prefix="vae-bench-"))
+        self.tree = self.tmp / "tree"
+        self.tree.mkdir()
+        for item in SNAPSHOT_ITEMS:
+            source = REPO_ROOT / item
+            if source.is_dir():
+                shutil.copytree(source, self.tree / item,
+                                ignore=shutil.ignore_patterns("__pycache__"))
+            elif source.exists():
+                shutil.copy2(source, self.tree / item)
+        self.logs = self.tmp / "logs"
+        self.logs.mkdir()
+        self._count = 0
+
+    def close(self) -> None:
+        """Remove the snapshot and its media."""
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def scene_args(self) -> list[str]:
+        """``--scene`` options selecting the benchmarked scenes."""
+        return [a for s in self.specs for a in ("--scene", s.class_name)]
+
+    def render_command(self, quality: str, jobs: int, media: Path, force: bool = False
+                       ) -> list[str]:
+        """The ``render.py`` call (run inside the snapshot)."""
+        return [sys.executable, "render.py", "--quality", quality, "--jobs", str(jobs),
+                "--media-dir", str(media), *(["--force"] if force else []), *self.scene_args()]
+
+    def timed(self, command: list[str]) -> float:
+        """Run ``command`` in the snapshot; return its wall time; fail loudly if it fails."""
+        self._count += 1
+        log = self.logs / f"{self._count:03d}.log"
+        start = time.perf_counter()
+        with log.open("w") as out:
+            proc = subprocess.run(command, cwd=self.tree, stdout=out, stderr=subprocess.STDOUT,
+                                  check=False)
+        seconds = time.perf_counter() - start
+        if proc.returncode != 0:
+            tail = "".join(log.read_text(errors="replace").splitlines(True)[-15:])
+            raise click.ClickException(f"benchmark step failed: {' '.join(command)}\n{tail}")
+        return seconds
+
+    def plain_manim(self, quality: str, media: Path) -> float:
+        """Plain Manim CLI, scene after scene, default options: total wall time."""
+        total = 0.0
+        for spec in self.specs:
+            total += self.timed([sys.executable, "-m", "manim", "render",
+                                 f"-q{QUALITIES[quality].flag}", "--media_dir", str(media),
+                                 "--progress_bar", "none", "--silent",
+                                 str(self.tree / "scenes" / f"{spec.module}.py"),
+                                 spec.class_name])
+        return total
+
+    def fresh_media(self, name: str) -> Path:
+        """An empty media folder (a cold start: no cache, no LaTeX output)."""
+        media = self.tmp / name
+        shutil.rmtree(media, ignore_errors=True)
+        return media
+
+
+def _scene_times(media: Path, quality: str) -> dict[str, float]:
+    times = json.loads((media / "cache" / "render-times.json").read_text())
+    return times.get(quality, {})
+
+
+def _scene_frames(media: Path, quality: str) -> dict[str, int]:
+    frames = {}
+    for entry in (media / "cache" / quality).glob("*/entry.json"):
+        data = json.loads(entry.read_text())
+        frames[data["scene"]] = data["video"]["frames"]
+    return frames
+
+
+def _stitch_times(media: Path, quality: str, specs: Sequence[registry.SceneSpec],
+                  runs: int) -> tuple[Sample, Sample]:
+    """Stream-copy stitch and the stitched-video check, in this process, ``runs`` times."""
+    from .build import chapters_for
+    from .render import RenderResult
+    from .stitch import stitch
+    from .validate import VideoFacts, check_stitched
+
+    results = []
+    for spec in specs:
+        folder = media / "cache" / quality / spec.key
+        facts = VideoFacts.from_json(json.loads((folder / "entry.json").read_text())["video"])
+        results.append(RenderResult(spec, folder / "scene.mp4", 0.0, folder, facts=facts))
+    chapters = chapters_for(results)
+    stitch_s, check_s = Sample(), Sample()
+    out = media / "bench-stitch.mp4"
+    for _ in range(runs):
+        t = time.perf_counter()
+        stitch([r.video for r in results], out, chapters)
+        stitch_s.values.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        check_stitched(out, [r.facts for r in results], quality)
+        check_s.values.append(time.perf_counter() - t)
+    out.unlink()
+    return stitch_s, check_s
+
+
+_PROFILE_SCRIPT = """
+import cProfile, sys
+from manim.__main__ import main
+profile = cProfile.Profile()
+profile.enable()
+try:
+    main.main(args=sys.argv[2:], prog_name="manim", standalone_mode=False)
+except SystemExit:
+    pass
+profile.disable()
+profile.dump_stats(sys.argv[1])
+"""
+
+
+def profile_scene(bench: Bench, spec: registry.SceneSpec, quality: str, top: int = 14) -> str:
+    """cProfile of one scene rendered in-process by Manim's CLI: the top functions by own
+    time, as a Markdown code block."""
+    profile = bench.tmp / "scene.prof"
+    manim_args = ["render", f"-q{QUALITIES[quality].flag}", "--media_dir",
+                  str(bench.tmp / "profile"), "--progress_bar", "none", "--silent",
+                  "--disable_caching", str(bench.tree / "scenes" / f"{spec.module}.py"),
+                  spec.class_name]
+    bench.timed([sys.executable, "-c", _PROFILE_SCRIPT, str(profile), *manim_args])
+    stream = io.StringIO()
+    stats = pstats.Stats(str(profile), stream=stream)
+    stats.sort_stats("tottime").print_stats(top)
+    lines = [ln for ln in stream.getvalue().splitlines() if ln.strip()]
+    start = next(i for i, ln in enumerate(lines) if "ncalls" in ln)
+    total = next((ln for ln in lines if "function calls" in ln), "").strip()
+    return "\n".join(["```", total, *lines[start:start + top + 1], "```"])
+
+
+def _git_state() -> str:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT,
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", *SNAPSHOT_ITEMS],
+                               cwd=REPO_ROOT, capture_output=True, text=True).stdout.strip()
+        return f"{commit}{' + uncommitted changes' if dirty else ''}"
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def run_benchmark(specs: Sequence[registry.SceneSpec], runs: int, high_runs: int,
+                  output: Path, log: Callable[[str], None] = print) -> None:
+    """Measure and write ``output`` (rewritten after each part, so a cut-short run still
+    leaves its numbers)."""
+    bench = Bench(specs, log)
+    report = Report(specs, runs, high_runs, _git_state())
+    try:
+        _measure_low(bench, report, runs, log, output)
+        if high_runs:
+            _measure_high(bench, report, high_runs, log, output)
+        longest = max(specs, key=lambda s: report.scene_low.get(s.key, Sample([0.0])).median)
+        log(f"profiling {longest.class_name} at low quality")
+        report.profile = (longest, profile_scene(bench, longest, "low"))
+        write_text_atomic(output, report.markdown())
+    finally:
+        bench.close()
+    log(f"wrote {output}")
+
+
+def _measure_low(bench: Bench, report: Report, runs: int, log: Callable[[str], None],
+                 output: Path) -> None:
+    for k in range(1, runs + 1):
+        log(f"[low round {k}/{runs}] render.py --jobs 1 (cold)")
+        media1 = bench.fresh_media("low-j1")
+        report.full_j1.values.append(bench.timed(bench.render_command("low", 1, media1)))
+        for key, seconds in _scene_times(media1, "low").items():
+            report.scene_low.setdefault(key, Sample()).values.append(seconds)
+        report.frames_low = _scene_frames(media1, "low")
+        log(f"[low round {k}/{runs}] render.py --jobs 2 (cold)")
+        media2 = bench.fresh_media("low-j2")
+        report.full_j2.values.append(bench.timed(bench.render_command("low", 2, media2)))
+        log(f"[low round {k}/{runs}] plain manim, scene after scene (cold)")
+        report.plain.values.append(bench.plain_manim("low", bench.fresh_media("plain")))
+        report.load.append(os.getloadavg()[0])
+        write_text_atomic(output, report.markdown())
+
+    media = bench.tmp / "low-j2"
+    for k in range(runs):
+        log(f"[low] nothing changed, re-run {k + 1}/{runs}")
+        report.unchanged_low.values.append(bench.timed(bench.render_command("low", 2, media)))
+    touched = max(bench.specs, key=lambda s: report.scene_low[s.key].median)
+    report.touched = touched
+    source = bench.tree / "scenes" / f"{touched.module}.py"
+    for k in range(runs):
+        log(f"[low] {touched.class_name} touched, re-run {k + 1}/{runs}")
+        source.write_text(source.read_text() + f"\n# benchmark edit {k}\n")
+        report.one_changed.values.append(bench.timed(bench.render_command("low", 2, media)))
+    log("[low] stitch and check, in-process")
+    report.stitch_low, report.check_low = _stitch_times(media, "low", bench.specs, max(runs, 5))
+    write_text_atomic(output, report.markdown())
+
+
+def _measure_high(bench: Bench, report: Report, runs: int, log: Callable[[str], None],
+                  output: Path) -> None:
+    media = bench.tmp / "high"
+    for k in range(1, runs + 1):
+        log(f"[high round {k}/{runs}] render.py --jobs 2 (cold)")
+        media = bench.fresh_media("high")
+        report.full_high_j2.values.append(bench.timed(bench.render_command("high", 2, media)))
+        for key, seconds in _scene_times(media, "high").items():
+            report.scene_high.setdefault(key, Sample()).values.append(seconds)
+        report.frames_high = _scene_frames(media, "high")
+        write_text_atomic(output, report.markdown())
+    for k in range(3):
+        log(f"[high] nothing changed, re-run {k + 1}/3")
+        report.unchanged_high.values.append(bench.timed(bench.render_command("high", 2, media)))
+    log("[high] stitch and check, in-process")
+    report.stitch_high, report.check_high = _stitch_times(media, "high", bench.specs, 5)
+    write_text_atomic(output, report.markdown())
+
+
+@dataclass
+class Report:
+    """The numbers of one benchmark session and their Markdown rendering."""
+
+    specs: Sequence[registry.SceneSpec]
+    runs: int
+    high_runs: int
+    git: str
+    full_j1: Sample = field(default_factory=Sample)
+    full_j2: Sample = field(default_factory=Sample)
+    plain: Sample = field(default_factory=Sample)
+    scene_low: dict[str, Sample] = field(default_factory=dict)
+    scene_high: dict[str, Sample] = field(default_factory=dict)
+    frames_low: dict[str, int] = field(default_factory=dict)
+    frames_high: dict[str, int] = field(default_factory=dict)
+    unchanged_low: Sample = field(default_factory=Sample)
+    unchanged_high: Sample = field(default_factory=Sample)
+    one_changed: Sample = field(default_factory=Sample)
+    touched: registry.SceneSpec | None = None
+    stitch_low: Sample = field(default_factory=Sample)
+    check_low: Sample = field(default_factory=Sample)
+    stitch_high: Sample = field(default_factory=Sample)
+    check_high: Sample = field(default_factory=Sample)
+    full_high_j2: Sample = field(default_factory=Sample)
+    load: list[float] = field(default_factory=list)
+    profile: tuple[registry.SceneSpec, str] | None = None
+    started: str = field(default_factory=lambda: datetime.now().strftime("%Y-%m-%d %H:%M"))
+
+    def _scene_arg(self) -> str:
+        if len(self.specs) == len(registry.SCENES):
+            return ""
+        return " " + " ".join(f"--scene {s.class_name}" for s in self.specs)
+
+    def markdown(self) -> str:  # noqa: C901 (one linear document)
+        """BENCHMARKS.md."""
+        cores = os.cpu_count() or 1
+        scenes = self._scene_arg()
+        lines = [
+            "# Render benchmarks",
+            "",
+            f"Measured by `make bench` (`python -m pipeline.bench --runs {self.runs} "
+            f"--high-runs {self.high_runs}`) on {self.started}, commit {self.git}: "
+            f"{platform.platform()}, {cores} cores, Python {platform.python_version()}. "
+            f"{len(self.specs)} scenes. Every number is the median of the runs, with min-max.",
+            "The machine is shared with other engineers; the 1-minute load average after each "
+            f"low-quality round was {', '.join(f'{x:.1f}' for x in self.load) or 'n/a'}.",
+            "Full renders start cold (empty media folder: no cache, no LaTeX output) for ours and "
+            "plain Manim alike, and the three are interleaved round by round.",
+            "",
+            "## Full video, low quality (480p15)",
+            "",
+            "| What | Command | Wall time, s |",
+            "|---|---|---|",
+            f"| Ours, one process at a time | `render.py -q low --jobs 1 --force{scenes}` | "
+            f"{self.full_j1.cell()} |",
+            f"| Ours, parallel | `render.py -q low --jobs 2 --force{scenes}` | "
+            f"{self.full_j2.cell()} |",
+            "| Plain Manim CLI, scene after scene | `manim render -ql --progress_bar none "
+            f"--silent scenes/<file>.py <Scene>` for each scene | {self.plain.cell()} |",
+            f"| Nothing changed | `render.py -q low --jobs 2{scenes}` again | "
+            f"{self.unchanged_low.cell(2)} |",
+        ]
+        if self.touched is not None:
+            lines.append(f"| One scene changed ({self.touched.class_name}, its module edited) | "
+                         f"same | {self.one_changed.cell()} |")
+        lines += [
+            f"| Stitch (stream copy, in-process) | `pipeline.stitch.stitch` | "
+            f"{self.stitch_low.cell(3)} |",
+            f"| Check of the stitched video | `pipeline.validate.check_stitched` | "
+            f"{self.check_low.cell(3)} |",
+            "",
+        ]
+        lines += self._ratios(cores)
+        lines += self._per_scene()
+        lines += self._high()
+        if self.profile is not None:
+            spec, table = self.profile
+            lines += ["## Where render time goes",
+                      "",
+                      f"cProfile of `manim render -ql --disable_caching` of {spec.class_name} "
+                      "(the longest scene), in-process, top functions by own time:",
+                      "", table, ""]
+        return "\n".join(lines) + "\n"
+
+    def _ratios(self, cores: int) -> list[str]:
+        if not (self.full_j1.values and self.full_j2.values and self.plain.values):
+            return []
+        speedup = self.full_j1.median / self.full_j2.median
+        vs_plain = self.plain.median / self.full_j2.median
+        frames = sum(self.frames_low.values())
+        lines = ["## Ratios and targets", "",
+                 "| Target | Measured | Met |", "|---|---|---|",
+                 f"| `--jobs 2` at least {TARGET_PARALLEL_SPEEDUP}x faster than `--jobs 1` | "
+                 f"{speedup:.2f}x | {_yes(speedup >= TARGET_PARALLEL_SPEEDUP)} |",
+                 f"| `--jobs 2` faster than plain Manim | {vs_plain:.2f}x | "
+                 f"{_yes(vs_plain > 1)} |"]
+        if self.unchanged_low.values:
+            lines.append(f"| Nothing changed under {TARGET_UNCHANGED_SECONDS:.0f} s (low) | "
+                         f"{self.unchanged_low.median:.2f} s | "
+                         f"{_yes(self.unchanged_low.median < TARGET_UNCHANGED_SECONDS)} |")
+        if self.unchanged_high.values:
+            lines.append(f"| Nothing changed under {TARGET_UNCHANGED_SECONDS:.0f} s (high) | "
+                         f"{self.unchanged_high.median:.2f} s | "
+                         f"{_yes(self.unchanged_high.median < TARGET_UNCHANGED_SECONDS)} |")
+        if self.touched is not None and self.one_changed.values and self.stitch_low.values:
+            own = self.scene_low[self.touched.key].median
+            budget = TARGET_ONE_SCENE_FACTOR * own + self.stitch_low.median
+            lines.append(f"| One scene changed within {TARGET_ONE_SCENE_FACTOR}x its render "
+                         f"({own:.1f} s) + stitch | {self.one_changed.median:.1f} s "
+                         f"(budget {budget:.1f} s; ratio {self.one_changed.median / own:.2f}x) | "
+                         f"{_yes(self.one_changed.median <= budget)} |")
+        if self.stitch_high.values:
+            lines.append(f"| Stitch of the full high-quality video under "
+                         f"{TARGET_STITCH_HIGH_SECONDS:.0f} s | {self.stitch_high.median:.3f} s | "
+                         f"{_yes(self.stitch_high.median < TARGET_STITCH_HIGH_SECONDS)} |")
+        lines += ["",
+                  f"Frames rendered per second per core (low): {frames} frames / "
+                  f"{self.full_j1.median:.1f} s with `--jobs 1` = "
+                  f"**{frames / self.full_j1.median:.1f}**; with `--jobs 2`: "
+                  f"{frames / self.full_j2.median / 2:.1f} per core "
+                  f"({frames / self.full_j2.median:.1f} in all); plain Manim: "
+                  f"{frames / self.plain.median:.1f}.",
+                  ""]
+        return lines
+
+    def _per_scene(self) -> list[str]:
+        if not self.scene_low:
+            return []
+        high = bool(self.scene_high)
+        lines = ["## Per scene", "",
+                 "Low: from the `--jobs 1` runs (one scene at a time, no competition for a "
+                 "core). High: from the `--jobs 2` run(s), two scenes sharing two cores."
+                 if high else "From the `--jobs 1` runs (one scene at a time).", "",
+                 "| Scene | Frames (low) | Render, low, s |" + (" Render, high, s |" if high else ""),
+                 "|---|---|---|" + ("---|" if high else "")]
+        for spec in self.specs:
+            low = self.scene_low.get(spec.key, Sample())
+            row = (f"| {spec.key} | {self.frames_low.get(spec.key, '')} | {low.cell()} |")
+            if high:
+                row += f" {self.scene_high.get(spec.key, Sample()).cell()} |"
+            lines.append(row)
+        return [*lines, ""]
+
+    def _high(self) -> list[str]:
+        if not self.full_high_j2.values:
+            return ["## High quality (1080p60)", "",
+                    "Not measured in this session (`--high-runs 0`).", ""]
+        frames = sum(self.frames_high.values())
+        return ["## High quality (1080p60)", "",
+                "| What | Wall time, s |", "|---|---|",
+                f"| `render.py -q high --jobs 2 --force` (cold) | {self.full_high_j2.cell()} |",
+                f"| Nothing changed, re-run | {self.unchanged_high.cell(2)} |",
+                f"| Stitch (stream copy) | {self.stitch_high.cell(3)} |",
+                f"| Check of the stitched video | {self.check_high.cell(3)} |",
+                "",
+                f"{frames} frames: {frames / self.full_high_j2.median / 2:.1f} frames per second "
+                "per core with `--jobs 2`.", ""]
+
+
+def _yes(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+@click.command()
+@click.option("--runs", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Runs of each low-quality measurement.")
+@click.option("--high-runs", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Cold high-quality renders (--jobs 2); 0 skips high quality.")
+@click.option("--scene", "scene_names", multiple=True, metavar="NAME",
+              help="Benchmark only these scenes (default: all).")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=REPO_ROOT / "BENCHMARKS.md", show_default=True)
+def main(runs: int, high_runs: int, scene_names: tuple[str, ...], output: Path) -> None:
+    """Measure the render pipeline against plain Manim and write BENCHMARKS.md."""
+    try:
+        specs = ([registry.by_name(n) for n in scene_names] if scene_names
+                 else list(registry.SCENES))
+    except KeyError as error:
+        raise click.BadParameter(error.args[0], param_hint="--scene") from None
+    missing = [s.class_name for s in specs if not s.path.exists()]
+    if missing:
+        raise click.ClickException(f"scene modules missing: {', '.join(missing)}")
+    run_benchmark(specs, runs, high_runs, output,
+                  log=lambda line: click.echo(f"{time.strftime('%H:%M:%S')} {line}"))
+
+
+if __name__ == "__main__":
+    main()
