@@ -11,7 +11,7 @@ so that a change in the machine's load hits all three alike.
 
 Measured, each as median, min and max of the runs:
 
-- full video at low quality: ``render.py --jobs 1`` and ``--jobs 2`` (forced, cold), and the plain
+- full video at low quality: ``render.py --jobs 1`` and ``--jobs 2`` (cold), and the plain
   Manim CLI rendering the same scenes one after the other (``manim render -ql file Scene``);
 - per-scene render time (from the ``--jobs 1`` runs, when scenes do not compete for cores);
 - a re-run with nothing changed, a re-run after touching one scene (its longest);
@@ -105,11 +105,10 @@ class Bench:
         """``--scene`` options selecting the benchmarked scenes."""
         return [a for s in self.specs for a in ("--scene", s.class_name)]
 
-    def render_command(self, quality: str, jobs: int, media: Path, force: bool = False
-                       ) -> list[str]:
+    def render_command(self, quality: str, jobs: int, media: Path) -> list[str]:
         """The ``render.py`` call (run inside the snapshot)."""
         return [sys.executable, "render.py", "--quality", quality, "--jobs", str(jobs),
-                "--media-dir", str(media), *(["--force"] if force else []), *self.scene_args()]
+                "--media-dir", str(media), *self.scene_args()]
 
     def timed(self, command: list[str]) -> float:
         """Run ``command`` in the snapshot; return its wall time; fail loudly if it fails."""
@@ -143,12 +142,15 @@ class Bench:
         return media
 
 
-def _scene_times(media: Path, quality: str) -> dict[str, float]:
-    times = json.loads((media / "cache" / "render-times.json").read_text())
-    return times.get(quality, {})
-
-
-def _scene_frames(media: Path, quality: str) -> dict[str, int]:
+def _cold_render(bench: Bench, quality: str, jobs: int, name: str, total: Sample,
+                 per_scene: dict[str, Sample]) -> dict[str, int]:
+    """Time one render into an empty media folder ``name``; add the scenes' own render
+    times to ``per_scene``; return the scenes' frame counts."""
+    media = bench.fresh_media(name)
+    total.values.append(bench.timed(bench.render_command(quality, jobs, media)))
+    times = json.loads((media / "cache" / "render-times.json").read_text()).get(quality, {})
+    for key, seconds in times.items():
+        per_scene.setdefault(key, Sample()).values.append(seconds)
     frames = {}
     for entry in (media / "cache" / quality).glob("*/entry.json"):
         data = json.loads(entry.read_text())
@@ -249,14 +251,10 @@ def _measure_low(bench: Bench, report: Report, runs: int, log: Callable[[str], N
                  output: Path) -> None:
     for k in range(1, runs + 1):
         log(f"[low round {k}/{runs}] render.py --jobs 1 (cold)")
-        media1 = bench.fresh_media("low-j1")
-        report.full_j1.values.append(bench.timed(bench.render_command("low", 1, media1)))
-        for key, seconds in _scene_times(media1, "low").items():
-            report.scene_low.setdefault(key, Sample()).values.append(seconds)
-        report.frames_low = _scene_frames(media1, "low")
+        report.frames_low = _cold_render(bench, "low", 1, "low-j1", report.full_j1,
+                                         report.scene_low)
         log(f"[low round {k}/{runs}] render.py --jobs 2 (cold)")
-        media2 = bench.fresh_media("low-j2")
-        report.full_j2.values.append(bench.timed(bench.render_command("low", 2, media2)))
+        _cold_render(bench, "low", 2, "low-j2", report.full_j2, {})
         log(f"[low round {k}/{runs}] plain manim, scene after scene (cold)")
         report.plain.values.append(bench.plain_manim("low", bench.fresh_media("plain")))
         report.load.append(os.getloadavg()[0])
@@ -283,11 +281,8 @@ def _measure_high(bench: Bench, report: Report, runs: int, log: Callable[[str], 
     media = bench.tmp / "high"
     for k in range(1, runs + 1):
         log(f"[high round {k}/{runs}] render.py --jobs 2 (cold)")
-        media = bench.fresh_media("high")
-        report.full_high_j2.values.append(bench.timed(bench.render_command("high", 2, media)))
-        for key, seconds in _scene_times(media, "high").items():
-            report.scene_high.setdefault(key, Sample()).values.append(seconds)
-        report.frames_high = _scene_frames(media, "high")
+        report.frames_high = _cold_render(bench, "high", 2, "high", report.full_high_j2,
+                                          report.scene_high)
         write_text_atomic(output, report.markdown())
     for k in range(3):
         log(f"[high] nothing changed, re-run {k + 1}/3")
@@ -350,9 +345,9 @@ class Report:
             "",
             "| What | Command | Wall time, s |",
             "|---|---|---|",
-            f"| Ours, one process at a time | `render.py -q low --jobs 1 --force{scenes}` | "
+            f"| Ours, one process at a time | `render.py -q low --jobs 1 --media-dir <empty>{scenes}` | "
             f"{self.full_j1.cell()} |",
-            f"| Ours, parallel | `render.py -q low --jobs 2 --force{scenes}` | "
+            f"| Ours, parallel | `render.py -q low --jobs 2 --media-dir <empty>{scenes}` | "
             f"{self.full_j2.cell()} |",
             "| Plain Manim CLI, scene after scene | `manim render -ql --progress_bar none "
             f"--silent scenes/<file>.py <Scene>` for each scene | {self.plain.cell()} |",
@@ -447,7 +442,7 @@ class Report:
         frames = sum(self.frames_high.values())
         return ["## High quality (1080p60)", "",
                 "| What | Wall time, s |", "|---|---|",
-                f"| `render.py -q high --jobs 2 --force` (cold) | {self.full_high_j2.cell()} |",
+                f"| `render.py -q high --jobs 2 --media-dir <empty>` (cold) | {self.full_high_j2.cell()} |",
                 f"| Nothing changed, re-run | {self.unchanged_high.cell(2)} |",
                 f"| Stitch (stream copy) | {self.stitch_high.cell(3)} |",
                 f"| Check of the stitched video | {self.check_high.cell(3)} |",
