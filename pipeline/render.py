@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -357,4 +358,4 @@ def _copy_if_changed(source: Path, target: Path, source_sha256: str | None = Non
             and file_sha256(target) == (source_sha256 or file_sha256(source))):
         return
     with atomic_path(target) as tmp:
-        tmp.write_bytes(source.read_bytes())
+        shutil.copyfile(source, tmp)

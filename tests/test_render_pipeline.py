@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import av
@@ -20,6 +22,8 @@ from pipeline.validate import VideoError, check_stitched, probe_video
 from tests.fake_scenes import edit, fake_specs, make_fake_project
 
 pytestmark = pytest.mark.render
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -138,3 +142,26 @@ def test_render_times_drive_longest_first_scheduling(project: Path, tmp_path: Pa
 def test_final_path_names_quality_and_theme(tmp_path: Path) -> None:
     assert final_video_path("low", "dark", tmp_path).name == "vae-derivation-low.mp4"
     assert final_video_path("high", "light", tmp_path).name == "vae-derivation-high-light.mp4"
+
+
+def test_recorded_inputs_of_a_real_scene_are_its_import_closure(tmp_path: Path) -> None:
+    # The worker's recorder, around importing slide 1 and reading one project file: the
+    # inputs are the project modules it imports (style, lecture, registry, numerics) and the
+    # asset it read; not installed packages, not the media folder, not byte code.
+    script = (
+        "import sys\n"
+        "from pipeline.worker import DependencyRecorder\n"
+        f"recorder = DependencyRecorder([{str(REPO)!r}], [{str(REPO / 'media')!r}])\n"
+        "sys.addaudithook(recorder.audit)\n"
+        "import scenes.s01_latent_variable_model\n"
+        f"open({str(REPO / 'pyproject.toml')!r}).read()\n"
+        "print('\\n'.join(recorder.files()))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
+                         text=True, check=True).stdout.split()
+    files = {Path(f).relative_to(REPO).as_posix() for f in out}
+    assert {"scenes/s01_latent_variable_model.py", "scenes/style.py", "scenes/lecture.py",
+            "scenes/registry.py", "scenes/numerics/__init__.py",
+            "scenes/numerics/toy_model.py", "pyproject.toml"} <= files
+    assert not any(f.startswith((".venv", "media")) or "__pycache__" in f for f in files)
+    assert "pipeline/worker.py" not in files  # the worker itself is machinery, not input
