@@ -24,6 +24,7 @@ from scenes.registry import SceneSpec
 
 from .atomic import atomic_path, write_text_atomic
 from .headless import REPO_ROOT
+from .outputs import write_lecture_outputs
 from .render import (
     MEDIA_DIR,
     RenderResult,
@@ -132,6 +133,7 @@ def build_video(specs: Sequence[SceneSpec], quality: str, theme: str = "dark", j
         check_stitched(tmp, [r.facts for r in results], quality)
         build.timings["validate"] = time.perf_counter() - t
         build.scene_files = publish_scene_files(results, quality, theme, media_dir)
+    write_lecture_outputs(results, build.chapters, build.video, quality, theme, media_dir, on_event)
     write_text_atomic(manifest, json.dumps(_manifest(results, build.video), indent=1))
     build.seconds = time.perf_counter() - started
     return build

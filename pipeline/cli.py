@@ -17,9 +17,11 @@ from scenes.style import THEMES
 from .build import build_video
 from .cache import SceneCache
 from .lock import RenderLock, RenderLocked
+from .outputs import write_frames_only
 from .preflight import DEFAULT_SCENE_SECONDS, preflight
 from .qualities import QUALITIES
 from .render import MEDIA_DIR, Terminated, signals_as_interrupts, variant
+from .slides import export_slides
 from .validate import VideoError
 
 # Exit codes (also in --help): 1 a scene failed, 2 bad usage (click), 3 preflight failed,
@@ -63,8 +65,17 @@ def _positive_jobs(_ctx: click.Context, _param: click.Parameter, value: int) -> 
               help="Print each scene's cache decision, and tracebacks on errors.")
 @click.option("--list", "list_only", is_flag=True, help="Print the scene registry and exit.")
 @click.option("--preview", is_flag=True, help="Open the video when done, where a viewer exists.")
+@click.option("--slides", is_flag=True,
+              help="Also write the presenter mode: media/vae-derivation-<quality>-slides/"
+                   "index.html (one slide per scene, pauses at each key frame).")
+@click.option("--storyboard-only", is_flag=True,
+              help="Write only the storyboard PNG, from key frames (no video; seconds per scene).")
+@click.option("--handout", is_flag=True,
+              help="Write only the PDF handout, media/vae-derivation-handout[-light].pdf "
+                   "(key frames, no video).")
 def main(quality: str, scene_names: tuple[str, ...], theme: str, jobs: int, list_only: bool,
-         preview: bool, force: bool, media_dir: Path, verbose: bool) -> None:
+         preview: bool, force: bool, media_dir: Path, verbose: bool, slides: bool,
+         storyboard_only: bool, handout: bool) -> None:
     """Render the lecture's scenes and stitch them into media/vae-derivation-<quality>.mp4."""
     specs = _select_scenes(scene_names)
     if list_only:
@@ -74,12 +85,26 @@ def main(quality: str, scene_names: tuple[str, ...], theme: str, jobs: int, list
         return
 
     media_dir = media_dir.absolute()
+    if storyboard_only or handout:  # frames only: no render, no lock needed
+        try:
+            written = write_frames_only(specs, quality, theme, storyboard_only, handout,
+                                        media_dir, on_event=_event_printer(verbose))
+        except Exception as error:
+            if verbose:
+                raise
+            _fail(f"{type(error).__name__}: {error}\n(run with --verbose for the traceback)", 1)
+        for path in written:
+            click.echo(f"written: {path}")
+        return
     try:
         with signals_as_interrupts():
             _preflight(specs, quality, theme, media_dir)
             with RenderLock(media_dir):
                 build = build_video(specs, quality, theme, jobs=jobs, media_dir=media_dir,
                                     force=force, on_event=_event_printer(verbose))
+                if slides and not build.failed:
+                    deck = export_slides(build.results, quality, theme, media_dir,
+                                         on_event=_event_printer(verbose))
     except RenderLocked as locked:
         _fail(str(locked), EXIT_LOCKED)
     except VideoError as bad:
@@ -101,6 +126,8 @@ def main(quality: str, scene_names: tuple[str, ...], theme: str, jobs: int, list
     done = "up to date" if build.up_to_date else f"built in {build.seconds:.1f} s"
     click.echo(f"video: {build.video} ({length:.1f} s, {done}; {len(build.rendered)} of "
                f"{len(build.results)} scenes rendered)")
+    if slides:
+        click.echo(f"slides: {deck}")
     if preview:
         _open(build.video)
 

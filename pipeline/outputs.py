@@ -1,0 +1,113 @@
+"""Everything a lecturer puts next to the video: captions, chapters, poster, storyboard.
+
+:func:`write_lecture_outputs` runs after the stitch in :func:`pipeline.build.build_video`;
+:func:`write_frames_only` serves ``--storyboard-only`` and ``--handout``, which need no video.
+Every file is written atomically (:mod:`pipeline.atomic`).
+
+Names, beside ``media/vae-derivation-<variant>.mp4`` (variant = quality, plus ``-light`` for
+the light theme): ``.srt``, ``.vtt``, ``-chapters.vtt``, ``-poster.png``, ``-storyboard.png``;
+the handout is ``media/vae-derivation-handout[-light].pdf`` (frames only: no quality in it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scenes.registry import SceneSpec
+
+from .atomic import atomic_path, write_text_atomic
+from .captions import scene_cues, to_srt, to_vtt
+from .chapters import chapters_vtt
+from .handout import write_handout
+from .render import MEDIA_DIR, RenderResult, variant
+from .sections import section_frames, video_frame
+from .stitch import Chapter, video_duration
+from .storyboard import SceneFrames, capture_scenes, write_storyboard
+
+
+def lecture_path(quality: str, theme: str, suffix: str, media_dir: Path = MEDIA_DIR) -> Path:
+    """``media/vae-derivation-<variant><suffix>``, e.g. suffix ``-poster.png`` or ``.srt``."""
+    return media_dir / f"vae-derivation-{variant(quality, theme)}{suffix}"
+
+
+def handout_path(theme: str, media_dir: Path = MEDIA_DIR) -> Path:
+    """``media/vae-derivation-handout.pdf`` (``-handout-light.pdf`` for the light theme)."""
+    suffix = "" if theme == "dark" else f"-{theme}"
+    return media_dir / f"vae-derivation-handout{suffix}.pdf"
+
+
+@dataclass(frozen=True)
+class LectureOutputs:
+    """Paths of the files written beside the video."""
+
+    captions_srt: Path
+    captions_vtt: Path
+    chapters_vtt: Path
+    poster: Path
+    storyboard: Path
+
+    def all(self) -> list[Path]:
+        """Every path, in a stable order (for reporting)."""
+        return [self.captions_srt, self.captions_vtt, self.chapters_vtt, self.poster,
+                self.storyboard]
+
+
+def poster_source(specs: Sequence[SceneSpec]) -> int:
+    """Index of the scene the poster comes from: the title card (number 0), else the first."""
+    return next((i for i, s in enumerate(specs) if s.number == 0), 0)
+
+
+def write_lecture_outputs(results: Sequence[RenderResult], chapters: Sequence[Chapter],
+                          video: Path, quality: str, theme: str, media_dir: Path = MEDIA_DIR,
+                          on_event: Callable[[str], None] = print) -> LectureOutputs:
+    """Write captions, chapters, poster and storyboard for a video stitched from ``results``.
+
+    The storyboard's frames are the last frames of the scenes' section videos (each ends on a
+    key frame), so they are the video's own pictures and no scene is run again.
+    """
+    out = LectureOutputs(
+        captions_srt=lecture_path(quality, theme, ".srt", media_dir),
+        captions_vtt=lecture_path(quality, theme, ".vtt", media_dir),
+        chapters_vtt=lecture_path(quality, theme, "-chapters.vtt", media_dir),
+        poster=lecture_path(quality, theme, "-poster.png", media_dir),
+        storyboard=lecture_path(quality, theme, "-storyboard.png", media_dir),
+    )
+    videos = [r.video for r in results if r.video is not None]
+    if len(videos) != len(results):
+        raise ValueError("every scene needs its video before the lecture outputs are written")
+    cues = scene_cues(videos)
+    write_text_atomic(out.captions_srt, to_srt(cues))
+    write_text_atomic(out.captions_vtt, to_vtt(cues))
+    write_text_atomic(out.chapters_vtt, chapters_vtt(chapters))
+
+    scenes = [section_frames(r, quality, theme, media_dir) for r in results]
+    length = video_duration(video)
+    write_storyboard(scenes, out.storyboard, theme,
+                     subtitle=f"{len(scenes)} scenes · {length:.0f} s at {quality} quality · "
+                              f"{theme} theme")
+
+    # The poster is the title card's final picture (its last key frame) at the video's quality.
+    poster = video_frame(videos[poster_source([r.spec for r in results])])
+    with atomic_path(out.poster) as tmp:
+        poster.save(tmp, optimize=True)
+    on_event(f"captions ({len(cues)} cues), chapters, poster and storyboard written")
+    return out
+
+
+def write_frames_only(specs: Sequence[SceneSpec], quality: str, theme: str, storyboard: bool,
+                      handout: bool, media_dir: Path = MEDIA_DIR,
+                      on_event: Callable[[str], None] = print) -> list[Path]:
+    """``--storyboard-only`` / ``--handout``: key frames without video, one headless pass."""
+    scenes: list[SceneFrames] = capture_scenes(specs, theme, on_event)
+    written = []
+    if storyboard:
+        length = sum(s.duration for s in scenes)
+        written.append(write_storyboard(
+            scenes, lecture_path(quality, theme, "-storyboard.png", media_dir), theme,
+            subtitle=f"{len(scenes)} scenes · about {length:.0f} s · {theme} theme · "
+                     f"key frames only (no video rendered)"))
+    if handout:
+        written.append(write_handout(scenes, handout_path(theme, media_dir)))
+    return written

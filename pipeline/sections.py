@@ -1,0 +1,139 @@
+"""A rendered scene's sections: the parts of its video between key frames.
+
+Every scene renders with ``--save_sections`` (:data:`pipeline.render.MANIM_FLAGS`) and
+:meth:`scenes.lecture.LectureScene.key_frame` starts a new section, so each section video ends
+on a key frame. The presenter mode plays them one by one (:mod:`pipeline.slides`); the build's
+storyboard and poster take the key frames from their last frames, at the video's quality,
+without running the scenes again.
+
+Manim names a section when it starts (after the key frame that opened it), so the key frame a
+section *ends* at is the next section's name, and the last section ends at the scene's end.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+from PIL import Image
+
+from .captions import Cue, read_srt
+from .render import MEDIA_DIR, RenderResult, build_dir, manim_video_path
+from .stitch import video_duration
+from .storyboard import Frame, SceneFrames, caption_at, thumbnail
+
+END = "end"  # what the last section of a scene ends at
+
+
+class SectionsError(RuntimeError):
+    """A scene's section videos are missing or do not match its rendered video."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One section of a scene, ending at the key frame ``ends_at``."""
+
+    source: Path
+    ends_at: str
+    start: Fraction  # seconds into the scene
+    duration: Fraction
+    cues: tuple[Cue, ...]  # captions shown during the step, times relative to its start
+
+
+def sections_index(result: RenderResult, quality: str, theme: str,
+                   media_dir: Path = MEDIA_DIR) -> Path:
+    """Manim's ``sections/<Class>.json`` for the scene of ``result``."""
+    media = build_dir(result.spec, quality, theme, media_dir)
+    video = manim_video_path(media, result.spec, quality)
+    return video.parent / "sections" / f"{result.spec.class_name}.json"
+
+
+def scene_steps(result: RenderResult, quality: str, theme: str,
+                media_dir: Path = MEDIA_DIR) -> list[Step]:
+    """The sections of one rendered scene, checked against the scene's video.
+
+    The section files live in the scene's Manim folder, beside (not inside) the scene cache;
+    they are used only when their frame counts add up to the scene video's, so sections left
+    by another render are never shown.
+    """
+    index = sections_index(result, quality, theme, media_dir)
+    key = result.spec.key
+    if not index.exists():
+        raise SectionsError(f"{key}: no section videos ({index} is missing); render the "
+                            "scene again with --force")
+    sections = json.loads(index.read_text(encoding="utf-8"))
+    if not sections:
+        raise SectionsError(f"{key}: Manim wrote no sections ({index})")
+    frames = [int(s["nb_frames"]) for s in sections]
+    fps = Fraction(sections[0]["avg_frame_rate"])
+    if result.facts is not None:
+        expected = result.facts.frames
+    else:
+        expected = round(Fraction(video_duration(result.video)) * fps)
+    if sum(frames) != expected:
+        raise SectionsError(f"{key}: the section videos hold {sum(frames)} frames, the scene's "
+                            f"video {expected}: they come from another render; render the "
+                            "scene again with --force")
+    cues = read_srt(result.captions) if result.captions is not None else []
+    ends = [s["name"] for s in sections[1:]] + [END]
+    steps, start = [], Fraction(0)
+    for section, n, end_name in zip(sections, frames, ends, strict=True):
+        duration = n / fps
+        steps.append(Step(index.parent / section["video"], end_name, start, duration,
+                          cues_within(cues, float(start), float(start + duration))))
+        start += duration
+    return steps
+
+
+def cues_within(cues: list[Cue] | tuple[Cue, ...], start: float, end: float) -> tuple[Cue, ...]:
+    """The parts of ``cues`` inside [start, end), shifted so that ``start`` becomes 0."""
+    return tuple(
+        Cue(max(c.start, start) - start, min(c.end, end) - start, c.text)
+        for c in cues if c.end > start and c.start < end
+    )
+
+
+def video_frame(video: Path, t: float | None = None) -> Image.Image:
+    """The picture a viewer sees just before time ``t`` of ``video`` (default: its last frame).
+
+    A key frame is marked when its beat's last animation ends, so the frame that shows it is
+    the last one presented before ``t``: the next frame already belongs to the next beat.
+    """
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        if t is None:
+            t = float(stream.duration * stream.time_base) if stream.duration else float("inf")
+        # Seek to the keyframe at or before t - 2 s and decode forward: cheap even at 60 fps.
+        if t != float("inf") and t > 2.0:
+            container.seek(int((t - 2.0) / stream.time_base), stream=stream, backward=True)
+        chosen = None
+        for frame in container.decode(stream):
+            if chosen is not None and frame.time is not None and frame.time >= t - 1e-6:
+                break
+            chosen = frame
+        if chosen is None:
+            raise ValueError(f"{video} has no frame before t={t:.3f} s")
+        return chosen.to_image()
+
+
+def section_frames(result: RenderResult, quality: str, theme: str,
+                   media_dir: Path = MEDIA_DIR, width: int = 854) -> SceneFrames:
+    """A scene's key frames from its rendered sections (each section's last frame).
+
+    Frames are scaled to ``width`` pixels, the size of the headless frames, so the storyboard
+    looks the same whichever way its frames were made.
+    """
+    steps = scene_steps(result, quality, theme, media_dir)
+    frames = []
+    for step in steps:
+        image = video_frame(step.source)
+        if image.width > width:
+            image = thumbnail(image, width)
+        cues = [(c.start, c.end, c.text) for c in step.cues]
+        frames.append(Frame(step.ends_at, float(step.start + step.duration), image,
+                            caption_at(cues, float(step.duration))))
+    duration = float(sum((s.duration for s in steps), Fraction(0)))
+    return SceneFrames(result.spec, tuple(frames), duration)

@@ -1,0 +1,183 @@
+"""Key frames of every scene, and the storyboard: one contact sheet of all of them, in order.
+
+Frames come from headless runs (:func:`pipeline.headless.run_headless`: animations skipped,
+no video written), so ``python render.py --storyboard-only`` shows a change in well under a
+minute. They are captured at low quality whatever the video's quality: a headless run at
+1080p re-renders the static frame at every ``play`` and takes about ten times longer, and
+480p frames are already larger than a storyboard thumbnail or a handout picture at 150 dpi.
+The handout (:mod:`pipeline.handout`) lays out the same frames, one page per scene.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from scenes.registry import SceneSpec
+from scenes.style import THEMES
+
+from .atomic import atomic_path
+from .headless import run_headless
+
+FRAME_QUALITY = "low"
+DOCUMENT_TITLE = "Variational Autoencoders: A Visual Derivation"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A key frame: its name, its time in the scene, its picture and the caption shown then."""
+
+    name: str
+    time: float
+    image: Image.Image
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class SceneFrames:
+    """The key frames of one scene, in the order the scene marks them."""
+
+    spec: SceneSpec
+    frames: tuple[Frame, ...]
+    duration: float
+
+    @property
+    def heading(self) -> str:
+        """``01 · Slide 1 · Latent Variable Model & Notation`` (no slide for title cards)."""
+        slide = f"Slide {self.spec.slide} · " if self.spec.slide is not None else ""
+        return f"{self.spec.number:02d} · {slide}{self.spec.title}"
+
+
+def capture_scene(spec: SceneSpec, theme: str = "dark") -> SceneFrames:
+    """Run ``spec`` headless and keep the key frames it marks, each with its caption.
+
+    A scene that marks none is represented by its last frame, so it still has a picture.
+    """
+    scene = run_headless(spec, quality=FRAME_QUALITY, theme=theme)
+    marked = scene.key_frames[:-1] or scene.key_frames  # run_headless appends "last"
+    cues = [(s.start.total_seconds(), s.end.total_seconds(), s.content)
+            for s in scene.renderer.file_writer.subcaptions]
+    frames = tuple(
+        Frame(k.name, k.time, Image.fromarray(k.pixels[..., :3]), caption_at(cues, k.time))
+        for k in marked
+    )
+    return SceneFrames(spec, frames, scene.time)
+
+
+def caption_at(cues: Sequence[tuple[float, float, str]], t: float) -> str:
+    """The caption of the beat a key frame closes: the cue shown just before ``t``."""
+    # A key frame is marked at the end of its beat, where that beat's cue ends and the next
+    # one starts, so take the cue that covers the instant just before t.
+    eps = 1e-6
+    for start, end, text in cues:
+        if start < t - eps <= end:
+            return text
+    return ""
+
+
+def capture_scenes(specs: Sequence[SceneSpec], theme: str = "dark",
+                   on_event: Callable[[str], None] = print) -> list[SceneFrames]:
+    """Key frames of every scene in ``specs`` (in order; one headless run each)."""
+    captured = []
+    for k, spec in enumerate(specs, start=1):
+        on_event(f"[{k}/{len(specs)}] key frames of {spec.key}")
+        captured.append(capture_scene(spec, theme))
+    return captured
+
+
+# ---------------------------------------------------------------------------------------------
+# Drawing helpers shared with the handout.
+
+@cache
+def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """DejaVu Sans (the video's body font; Debian ``fonts-dejavu-core``), else Pillow's own."""
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    try:
+        return ImageFont.truetype(name, size)
+    except OSError:
+        return ImageFont.load_default(size)
+
+
+def fit_text(draw: ImageDraw.ImageDraw, text: str, width: int, fnt) -> str:
+    """``text`` shortened with an ellipsis so that it fits in ``width`` pixels."""
+    if draw.textlength(text, font=fnt) <= width:
+        return text
+    while text and draw.textlength(text + "…", font=fnt) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def thumbnail(image: Image.Image, width: int) -> Image.Image:
+    """``image`` scaled to ``width`` pixels wide, aspect kept (high-quality downscale)."""
+    height = round(image.height * width / image.width)
+    return image.resize((width, height), Image.Resampling.LANCZOS)
+
+
+# ---------------------------------------------------------------------------------------------
+# The contact sheet.
+
+THUMB_WIDTH = 384
+COLUMNS = 5
+MARGIN = 40
+GAP = 16
+HEADING_SIZE = 24
+LABEL_SIZE = 16
+
+
+def storyboard_image(scenes: Sequence[SceneFrames], theme: str = "dark",
+                     subtitle: str = "") -> Image.Image:
+    """Lay out ``scenes`` as one sheet: a heading per scene, then its key frames in rows.
+
+    Colours follow the video's theme, so a dark storyboard reads like the dark video.
+    """
+    colours = THEMES[theme]
+    thumb_h = round(THUMB_WIDTH * 9 / 16)
+    if scenes and scenes[0].frames:
+        first = scenes[0].frames[0].image
+        thumb_h = round(first.height * THUMB_WIDTH / first.width)
+    label_h = LABEL_SIZE + 10
+    heading_h = HEADING_SIZE + 18
+    title_h = 2 * HEADING_SIZE + 30
+    width = 2 * MARGIN + COLUMNS * THUMB_WIDTH + (COLUMNS - 1) * GAP
+    rows = [max(1, math.ceil(len(s.frames) / COLUMNS)) for s in scenes]
+    height = (MARGIN + title_h + sum(heading_h + r * (thumb_h + label_h + GAP) for r in rows)
+              + MARGIN)
+
+    sheet = Image.new("RGB", (width, height), colours.background)
+    draw = ImageDraw.Draw(sheet)
+    draw.text((MARGIN, MARGIN), DOCUMENT_TITLE, fill=colours.text,
+              font=font(HEADING_SIZE + 6, bold=True))
+    draw.text((MARGIN, MARGIN + HEADING_SIZE + 16), subtitle, fill=colours.muted,
+              font=font(LABEL_SIZE + 2))
+    y = MARGIN + title_h
+    inner = width - 2 * MARGIN
+    for scene, n_rows in zip(scenes, rows, strict=True):
+        draw.text((MARGIN, y), fit_text(draw, scene.heading, inner, font(HEADING_SIZE, True)),
+                  fill=colours.text, font=font(HEADING_SIZE, bold=True))
+        y += heading_h
+        for i, frame in enumerate(scene.frames):
+            row, col = divmod(i, COLUMNS)
+            x = MARGIN + col * (THUMB_WIDTH + GAP)
+            top = y + row * (thumb_h + label_h + GAP)
+            sheet.paste(thumbnail(frame.image, THUMB_WIDTH).resize((THUMB_WIDTH, thumb_h)),
+                        (x, top))
+            # A thin frame: the scenes' background equals the sheet's, so edges need a line.
+            draw.rectangle((x - 1, top - 1, x + THUMB_WIDTH, top + thumb_h), outline=colours.muted)
+            label = fit_text(draw, f"{i + 1}. {frame.name}", THUMB_WIDTH, font(LABEL_SIZE))
+            draw.text((x, top + thumb_h + 5), label, fill=colours.muted, font=font(LABEL_SIZE))
+        y += n_rows * (thumb_h + label_h + GAP)
+    return sheet
+
+
+def write_storyboard(scenes: Sequence[SceneFrames], path: Path, theme: str = "dark",
+                     subtitle: str = "") -> Path:
+    """Write the storyboard PNG atomically and return its path."""
+    image = storyboard_image(scenes, theme, subtitle)
+    with atomic_path(path) as tmp:
+        image.save(tmp, optimize=True)
+    return path

@@ -1,0 +1,215 @@
+"""Issue 7: captions, chapters, web-safe encoding, poster, storyboard and per-scene files.
+
+Most tests read the outputs of one real build of a three-scene fake lecture
+(``tests/lecture_build.py``); the caption-merging rules are also tested on made-up cues.
+"""
+
+from __future__ import annotations
+
+import struct
+import time
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline.captions import Cue, merge_cues, read_srt, read_vtt, to_srt, to_vtt
+from pipeline.chapters import read_chapters_vtt
+from pipeline.outputs import lecture_path, write_frames_only
+from pipeline.sections import video_frame
+from pipeline.stitch import video_duration
+from pipeline.storyboard import COLUMNS, GAP, MARGIN, THUMB_WIDTH
+from scenes.style import THEMES
+from tests.lecture_build import QUALITY, THEME, LectureBuild, lecture_build
+
+pytestmark = pytest.mark.render
+
+FPS = 15  # low quality
+ONE_FRAME = 1 / FPS
+
+
+@pytest.fixture(scope="module")
+def lecture(tmp_path_factory: pytest.TempPathFactory) -> LectureBuild:
+    return lecture_build(tmp_path_factory)
+
+
+def output(lecture: LectureBuild, suffix: str) -> Path:
+    path = lecture_path(QUALITY, THEME, suffix, lecture.media)
+    assert path.exists(), f"{path.name} was not written"
+    return path
+
+
+def scene_files(lecture: LectureBuild) -> list[Path]:
+    return [lecture.media / "scenes" / QUALITY / f"{s.key}.mp4" for s in lecture.specs]
+
+
+# -- Captions ---------------------------------------------------------------------------------
+
+def test_merge_shifts_each_scene_by_the_durations_before_it() -> None:
+    merged = merge_cues([
+        ([Cue(0.5, 1.0, "a")], 2.0),
+        ([Cue(0.0, 1.5, "b"), Cue(1.5, 3.0, "c")], 3.0),
+    ])
+    assert merged == [Cue(0.5, 1.0, "a"), Cue(2.0, 3.5, "b"), Cue(3.5, 5.0, "c")]
+
+
+def test_merge_clips_to_the_scene_resolves_overlaps_and_sorts() -> None:
+    merged = merge_cues([
+        # out of order, overlapping, one running past the scene's end, one empty
+        ([Cue(1.0, 2.5, "late"), Cue(0.0, 1.4, "early"), Cue(0.2, 0.3, " ")], 2.0),
+        ([Cue(0.0, 1.0, "next scene")], 1.0),
+    ])
+    assert [c.text for c in merged] == ["early", "late", "next scene"]
+    assert merged[1] == Cue(1.4, 2.0, "late")  # starts when "early" ends, ends with its scene
+    assert merged[2].start == 2.0
+
+
+def test_srt_and_vtt_round_trip(tmp_path: Path) -> None:
+    cues = [Cue(0.0, 1.25, "one"), Cue(61.5, 3725.125, "two\nlines")]
+    assert to_vtt(cues).startswith("WEBVTT\n\n00:00:00.000 --> 00:00:01.250\none")
+    assert "01:02:05.125" in to_vtt(cues)
+    for text, reader in ((to_srt(cues), read_srt), (to_vtt(cues), read_vtt)):
+        path = tmp_path / "captions.txt"
+        path.write_text(text, encoding="utf-8")
+        assert reader(path) == cues
+
+
+def test_captions_in_both_formats_cover_every_scene_in_order(lecture: LectureBuild) -> None:
+    srt_cues = read_srt(output(lecture, ".srt"))
+    vtt_cues = read_vtt(output(lecture, ".vtt"))
+    assert len(srt_cues) == len(vtt_cues) == 5  # 1 + 3 + 1 captions in the fake scenes
+    for a, b in zip(srt_cues, vtt_cues, strict=True):
+        assert a.text == b.text
+        assert abs(a.start - b.start) < 1e-3 and abs(a.end - b.end) < 1e-3
+
+    length = video_duration(lecture.build.video)
+    for cue in srt_cues:
+        assert 0 <= cue.start < cue.end <= length + 1e-3
+    for before, after in zip(srt_cues, srt_cues[1:], strict=False):
+        assert before.end <= after.start + 1e-3, (before, after)
+
+
+def test_each_cue_sits_at_its_scene_offset(lecture: LectureBuild) -> None:
+    merged = read_srt(output(lecture, ".srt"))
+    offset = 0.0
+    for video in scene_files(lecture):
+        own = read_srt(video.with_suffix(".srt"))
+        duration = video_duration(video)
+        mine = [c for c in merged if offset - 1e-3 <= c.start < offset + duration - 1e-3]
+        assert [c.text for c in mine] == [c.text for c in own]
+        for m, o in zip(mine, own, strict=True):
+            assert m.start == pytest.approx(offset + o.start, abs=2e-3)
+            assert m.end == pytest.approx(min(offset + o.end, offset + duration), abs=2e-3)
+        offset += duration
+
+
+# -- Chapters ---------------------------------------------------------------------------------
+
+def test_chapters_in_the_mp4_and_the_vtt_file(lecture: LectureBuild) -> None:
+    durations = [video_duration(v) for v in scene_files(lecture)]
+    starts = np.concatenate([[0.0], np.cumsum(durations)[:-1]])
+    titles = [s.title for s in lecture.specs]
+
+    with av.open(str(lecture.build.video)) as container:
+        embedded = container.chapters()
+    assert [c["metadata"]["title"] for c in embedded] == titles
+    for chapter, start in zip(embedded, starts, strict=True):
+        assert float(chapter["start"] * chapter["time_base"]) == pytest.approx(start,
+                                                                              abs=ONE_FRAME)
+
+    from_vtt = read_chapters_vtt(output(lecture, "-chapters.vtt"))
+    assert [c.title for c in from_vtt] == titles
+    for chapter, start, duration in zip(from_vtt, starts, durations, strict=True):
+        assert chapter.start == pytest.approx(start, abs=ONE_FRAME)
+        assert chapter.end == pytest.approx(start + duration, abs=ONE_FRAME)
+
+
+# -- Encoding ---------------------------------------------------------------------------------
+
+def top_level_atoms(path: Path) -> list[str]:
+    """The MP4's top-level box types, in file order."""
+    atoms, data = [], path.read_bytes()
+    i = 0
+    while i + 8 <= len(data):
+        size, kind = struct.unpack(">I4s", data[i:i + 8])
+        if size == 1:
+            size = struct.unpack(">Q", data[i + 8:i + 16])[0]
+        elif size == 0:
+            size = len(data) - i
+        atoms.append(kind.decode("latin-1"))
+        i += size
+    return atoms
+
+
+def test_video_is_web_safe(lecture: LectureBuild) -> None:
+    with av.open(str(lecture.build.video)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        assert stream.codec_context.profile == "High"
+        assert stream.codec_context.pix_fmt == "yuv420p"
+    atoms = top_level_atoms(lecture.build.video)
+    assert "moov" in atoms and "mdat" in atoms
+    assert atoms.index("moov") < atoms.index("mdat"), f"no fast start: {atoms}"
+
+
+def test_atom_reader_sees_a_late_moov(lecture: LectureBuild) -> None:
+    # Manim's own scene files put moov last: the check above must be able to fail.
+    manim_file = lecture.build.results[0].video
+    atoms = top_level_atoms(manim_file)
+    assert atoms.index("moov") > atoms.index("mdat")
+
+
+# -- Poster and storyboard --------------------------------------------------------------------
+
+def assert_not_blank(image: Image.Image, background: str) -> None:
+    pixels = np.asarray(image.convert("RGB"), dtype=float)
+    bg = np.array(Image.new("RGB", (1, 1), background).getpixel((0, 0)), dtype=float)
+    drawn = np.abs(pixels - bg).sum(axis=2) > 30
+    assert drawn.mean() > 0.01, f"only {drawn.mean():.2%} of the pixels differ from background"
+
+
+def test_poster_is_the_title_cards_last_frame(lecture: LectureBuild) -> None:
+    poster = Image.open(output(lecture, "-poster.png"))
+    assert poster.size == (854, 480)
+    assert_not_blank(poster, THEMES[THEME].background)
+    title_card = video_frame(scene_files(lecture)[0])
+    diff = np.abs(np.asarray(poster, float) - np.asarray(title_card.convert("RGB"), float))
+    assert diff.mean() < 1.0
+
+
+def test_storyboard_shows_every_scene_on_the_theme(lecture: LectureBuild) -> None:
+    sheet = Image.open(output(lecture, "-storyboard.png"))
+    width = 2 * MARGIN + COLUMNS * THUMB_WIDTH + (COLUMNS - 1) * GAP
+    thumb_h = round(THUMB_WIDTH * 480 / 854)
+    assert sheet.width == width
+    assert sheet.height > len(lecture.specs) * thumb_h  # one row of key frames per scene, here
+    assert sheet.getpixel((2, 2)) == Image.new("RGB", (1, 1), THEMES[THEME].background).getpixel(
+        (0, 0))
+    assert_not_blank(sheet, THEMES[THEME].background)
+
+
+def test_storyboard_only_needs_no_video(lecture: LectureBuild, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(lecture.project))  # the fake scenes run in this process
+    started = time.perf_counter()
+    written = write_frames_only(lecture.specs, QUALITY, "light", storyboard=True, handout=False,
+                                media_dir=tmp_path, on_event=lambda _line: None)
+    seconds = time.perf_counter() - started
+    assert written == [tmp_path / "vae-derivation-low-light-storyboard.png"]
+    assert not list(tmp_path.glob("*.mp4")) and not (tmp_path / "build").exists()
+    sheet = Image.open(written[0])
+    assert_not_blank(sheet, THEMES["light"].background)
+    assert seconds < 60
+
+
+# -- Per-scene files --------------------------------------------------------------------------
+
+def test_per_scene_files_for_embedding_one_step_at_a_time(lecture: LectureBuild) -> None:
+    folder = lecture.media / "scenes" / QUALITY
+    names = sorted(p.name for p in folder.iterdir())
+    expected = sorted([f"{s.key}.mp4" for s in lecture.specs]
+                      + [f"{s.key}.srt" for s in lecture.specs])
+    assert names == expected
+    assert names[0].startswith("00-fake-title")
