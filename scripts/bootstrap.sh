@@ -13,6 +13,7 @@ DEB_PACKAGES=(
   pkg-config libcairo2-dev libpango1.0-dev
   texlive-latex-base texlive-latex-recommended texlive-latex-extra dvisvgm
   fonts-dejavu-core poppler-utils
+  chromium  # the presenter-mode test plays the slides in headless Chromium (via Playwright)
 )
 
 missing=()
