@@ -43,8 +43,8 @@ from manim import (
     always_redraw,
 )
 
-from scenes import style
-from scenes.numerics import Z_RANGE, FitStep, Gaussian
+from scenes import formulas, style
+from scenes.numerics import MODEL, OBSERVED_X, Z_RANGE, FitStep, Gaussian, elbo, optimiser_path
 
 Density = Callable[[np.ndarray], np.ndarray] | Sequence[float] | np.ndarray
 
@@ -187,13 +187,19 @@ class PathFollower:
     def __init__(
         self,
         path: Sequence[FitStep],
-        elbo: Callable[[Gaussian], float],
+        elbo_of: Callable[[Gaussian], float],
         log_evidence: float,
     ) -> None:
         self.path = list(path)
         self.position = ValueTracker(0.0)
-        self._elbo = elbo
+        self._elbo = elbo_of
         self.log_evidence = log_evidence
+
+    @classmethod
+    def from_optimiser(cls) -> PathFollower:
+        """The toy model's ELBO ascent from ``POOR_START`` (``numerics.optimiser_path``) for
+        ``OBSERVED_X``, with ``numerics.elbo`` and the exact log p(x) (slides 3 and 10)."""
+        return cls(optimiser_path(), elbo, MODEL.log_evidence(OBSERVED_X))
 
     @property
     def end(self) -> float:
@@ -347,6 +353,22 @@ def legend(entries: Sequence[tuple[str, bool, Mobject]], sample_length: float = 
     return rows.arrange(DOWN, aligned_edge=LEFT, buff=buff)
 
 
+def fit_legend(forward: bool = False) -> VGroup:
+    """Legend of the fit picture: true posterior, the ELBO's q, optionally the forward-KL q."""
+    theme = style.active_theme()
+    size = style.LABEL_SIZE
+    entries = [
+        (theme.posterior, False, style.tex(r"$" + formulas.TRUE_POSTERIOR + r"$ true posterior",
+                                           size=size)),
+        (theme.approx, False, style.tex(r"$" + formulas.Q_ENCODER + r"$ fitted by the ELBO",
+                                        size=size)),
+    ]
+    if forward:
+        entries.append((theme.approx, True, style.tex("moment matching (forward KL)",
+                                                       size=size)))
+    return legend(entries)
+
+
 def posterior_fit_plot(
     follower: PathFollower,
     posterior: Density,
@@ -374,3 +396,28 @@ def show_boxed_line(scene: Scene, line: Mobject, buff: float = 0.5) -> Mobject:
     box = style.emphasis_box(line)
     scene.play(Create(box))
     return box
+
+
+# Where slides 3 and 10 put the fit picture: the plot on the left, the bar on the right.
+FIT_PLOT_ORIGIN = np.array([-6.4, -2.45, 0.0])  # where z = Z_RANGE[0] meets the z axis
+FIT_LEGEND_TOP = 0.95
+FIT_BAR_TOP = np.array([4.1, 0.6, 0.0])  # centre of the bar's log p(x) line
+FIT_BAR_FLOOR_BELOW = 10.0  # the bar's scale runs from log p(x) - 10 to log p(x)
+
+
+def fit_picture(follower: PathFollower, forward: bool = False) -> tuple[VGroup, VGroup, VGroup]:
+    """The posterior fit of slides 3 and 10, laid out: ``(plot, legend, bar)``.
+
+    ``plot`` is :func:`posterior_fit_plot` (true posterior, q on the path), ``legend`` is
+    :func:`fit_legend` above its left end, ``bar`` is :func:`elbo_gap_bar` on the right, all
+    driven by ``follower``.
+    """
+    posterior = MODEL.posterior_density(OBSERVED_X, z_grid())
+    plot = posterior_fit_plot(follower, posterior, y_max=2.0, x_length=7.3, y_length=2.8)
+    plot.shift(FIT_PLOT_ORIGIN - plot[0].c2p(Z_RANGE[0], 0))
+    key = fit_legend(forward=forward)
+    key.align_to(plot[0], LEFT).align_to(FIT_LEGEND_TOP * UP, UP)
+    bar = elbo_gap_bar(follower.elbo, follower.log_evidence,
+                       follower.log_evidence - FIT_BAR_FLOOR_BELOW, height=2.9)
+    bar.shift(FIT_BAR_TOP - bar[1].get_center())
+    return plot, key, bar

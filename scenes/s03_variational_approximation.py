@@ -8,12 +8,10 @@ moment-matched (forward-KL) Gaussian is drawn dashed in contrast. The slide's qu
 
 from __future__ import annotations
 
-import numpy as np
 from manim import (
     DOWN,
     LEFT,
     RIGHT,
-    UP,
     Arrow,
     Create,
     FadeIn,
@@ -26,41 +24,12 @@ from manim import (
 from scenes import formulas, plots, style
 from scenes.lecture import LectureScene
 from scenes.numerics import (
-    MODEL,
     OBSERVED_X,
-    Z_RANGE,
-    elbo,
     fit_forward_kl,
     kl_to_posterior,
-    optimiser_path,
 )
 
 FIT_SECONDS = 8.0
-PLOT_ORIGIN = np.array([-6.4, -2.45, 0.0])  # where z = Z_RANGE[0] meets the z axis
-LEGEND_TOP = np.array([0.0, 0.95, 0.0])
-BAR_TOP = np.array([4.1, 0.6, 0.0])  # centre of the bar's log p(x) line
-BAR_FLOOR_BELOW = 10.0  # the bar's scale runs from log p(x) - 10 to log p(x)
-
-
-def fit_follower() -> plots.PathFollower:
-    """The optimiser's path from POOR_START, with exact ELBO and gap for the q on screen."""
-    return plots.PathFollower(optimiser_path(), elbo, MODEL.log_evidence(OBSERVED_X))
-
-
-def fit_legend(forward: bool = False) -> VGroup:
-    """Legend of the fit picture: true posterior, the ELBO's q, optionally the forward-KL q."""
-    theme = style.active_theme()
-    size = style.LABEL_SIZE
-    entries = [
-        (theme.posterior, False, style.tex(r"$" + formulas.TRUE_POSTERIOR + r"$ true posterior",
-                                           size=size)),
-        (theme.approx, False, style.tex(r"$" + formulas.Q_ENCODER + r"$ fitted by the ELBO",
-                                        size=size)),
-    ]
-    if forward:
-        entries.append((theme.approx, True, style.tex("moment matching (forward KL)",
-                                                       size=size)))
-    return plots.legend(entries)
 
 
 class VariationalApproximation(LectureScene):
@@ -69,7 +38,7 @@ class VariationalApproximation(LectureScene):
     def construct(self) -> None:
         theme = self.theme
         self.show_title_bar()
-        follower = fit_follower()
+        follower = plots.PathFollower.from_optimiser()
 
         # Solution: learn an encoder network to approximate the true posterior
         self.caption("Solution: learn an encoder network to approximate the true posterior.")
@@ -94,15 +63,7 @@ class VariationalApproximation(LectureScene):
 
         # Start from a poor guess: q far from the true posterior
         self.caption("Start from a poor guess of q: the ELBO is low, the gap is large.")
-        posterior = MODEL.posterior_density(OBSERVED_X, plots.z_grid())
-        plot = plots.posterior_fit_plot(follower, posterior, y_max=2.0, x_length=7.3,
-                                        y_length=2.8)
-        plot.shift(PLOT_ORIGIN - plot[0].c2p(Z_RANGE[0], 0))
-        legend = fit_legend(forward=True)
-        legend.align_to(plot[0], LEFT).align_to(LEGEND_TOP, UP)
-        bar = plots.elbo_gap_bar(follower.elbo, follower.log_evidence,
-                                 follower.log_evidence - BAR_FLOOR_BELOW, height=2.9)
-        bar.shift(BAR_TOP - bar[1].get_center())
+        plot, legend, bar = plots.fit_picture(follower, forward=True)
         self.play(Create(plot[0]), FadeIn(plot[1]))
         self.play(Create(plot[2]), FadeIn(plot[3]), FadeIn(legend[:2]))
         self.play(FadeIn(bar))

@@ -1,0 +1,116 @@
+"""Slide 10: What Does ELBO Really Optimize?
+
+The gap identity log p(x) - L = KL(q(z|x) || p(z|x)) drawn as a picture: log p(x) a fixed
+level, the ELBO a bar below it, the gap braced as the KL. The slide-3 fit runs again beside it
+(q along ``numerics.optimiser_path``), so the ELBO rises and the gap shrinks from computed
+numbers; a Gaussian cannot take the two-mode shape, so the gap stops above zero. Then the
+three readings of the identity and the two-fold conclusion.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    VGroup,
+    Write,
+    smooth,
+)
+
+from scenes import formulas, plots, style
+from scenes.lecture import LectureScene
+
+FIT_SECONDS = 8.0
+BAR_DROP = 0.95  # how far the bar moves down to make room for the bullet points
+
+
+class WhatELBOOptimizes(LectureScene):
+    """Slide 10: the gap between log p(x) and the ELBO is KL(q(z|x) || p(z|x))."""
+
+    def construct(self) -> None:
+        theme = self.theme
+        self.show_title_bar()
+        follower = plots.PathFollower.from_optimiser()
+
+        # The gap between true likelihood and ELBO
+        self.caption("The gap between the true likelihood and the ELBO is a KL divergence.")
+        heading = style.tex(r"\textbf{The gap between true likelihood and ELBO:}")
+        heading.next_to([0, style.content_top(), 0], DOWN, buff=0.15).to_edge(LEFT, buff=0.8)
+        identity = style.math(*formulas.GAP_IDENTITY)
+        identity.next_to(heading, DOWN, buff=0.35).align_to(heading, LEFT).shift(0.4 * RIGHT)
+        self.play(FadeIn(heading, shift=0.2 * DOWN))
+        self.play(Write(identity), run_time=2)
+        self.wait(2)
+        self.key_frame("gap-identity")
+
+        # As a picture: log p(x) a fixed level, the ELBO a bar below it, the gap the KL
+        self.caption("log p(x) is a fixed level, the ELBO a bar below it; the gap is the KL.")
+        plot, legend, bar = plots.fit_picture(follower)
+        kl_box = style.emphasis_box(identity[4], colour=theme.kl, buff=0.06)
+        self.play(FadeIn(bar), Create(kl_box))
+        self.play(Create(plot[0]), FadeIn(plot[1]), FadeIn(legend))
+        self.play(Create(plot[2]), FadeIn(plot[3]))
+        self.wait(2.5)
+        self.key_frame("gap-picture")
+
+        # The slide-3 fit again: the ELBO rises, the gap shrinks
+        self.caption("Fit q again: as the ELBO rises, the gap (the KL to the posterior) shrinks.")
+        self.play(follower.position.animate.set_value(follower.end), run_time=FIT_SECONDS,
+                  rate_func=smooth)
+        self.wait(2)
+        self.key_frame("gap-shrinks")
+
+        # Interpretation: the gap is the KL between approximate and true posterior
+        self.caption("The gap is the KL between the approximate and the true posterior.")
+        self.play(FadeOut(VGroup(plot, legend)), bar.animate.shift(BAR_DROP * DOWN))
+        interpretation = self._lines(
+            r"\textbf{Interpretation:}",
+            r"$\bullet$ The gap is the KL between approximate and true posterior",
+            r"$\bullet$ Gap $\geq 0$ always (KL is non-negative)",
+            r"$\bullet$ When $\qp = \pt$, gap is zero",
+        )
+        interpretation.next_to(identity, DOWN, buff=0.45).align_to(heading, LEFT)
+        self.play(FadeIn(interpretation[:2], shift=0.1 * UP))
+        self.wait(2.5)
+
+        # Gap >= 0 always: the ELBO never passes log p(x)
+        self.caption("KL is never negative, so the ELBO never rises above log p(x).")
+        self.play(FadeIn(interpretation[2], shift=0.1 * UP))
+        self.wait(2.5)
+
+        # When q = p the gap is zero; a Gaussian q cannot reach the two-mode posterior here
+        self.caption("Gap is zero only when q equals the true posterior; one Gaussian can't.")
+        self.play(FadeIn(interpretation[3], shift=0.1 * UP))
+        self.play(Create(style.emphasis_box(bar[-1], colour=theme.kl, buff=0.08)))
+        self.wait(3)
+        self.key_frame("interpretation")
+
+        # Maximizing the ELBO does two things at once
+        self.caption("So maximising the ELBO learns the model and does approximate inference.")
+        conclusion = self._lines(
+            r"\textbf{Maximizing ELBO simultaneously:}",
+            r"1. Learns the generative model $\pt$",
+            r"2. Performs approximate Bayesian inference",
+        )
+        conclusion.next_to(interpretation, DOWN, buff=0.45).align_to(heading, LEFT)
+        self.play(FadeIn(conclusion[0], shift=0.1 * UP))
+        self.play(FadeIn(conclusion[1], shift=0.1 * UP))
+        self.play(FadeIn(conclusion[2], shift=0.1 * UP))
+        self.play(Create(style.emphasis_box(conclusion)))
+        self.wait(3.5)
+        self.key_frame("conclusion")
+
+    @staticmethod
+    def _lines(head: str, *rows: str) -> VGroup:
+        """A bold heading and indented rows of text-mode LaTeX, aligned left."""
+        lines = VGroup(style.tex(head), *(style.tex(r, size=style.LABEL_SIZE + 2) for r in rows))
+        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        for row in lines[1:]:
+            row.shift(0.4 * RIGHT)
+        return lines
+
