@@ -43,10 +43,17 @@ def _select_scenes(names: tuple[str, ...]) -> list[registry.SceneSpec]:
     return [s for s in registry.SCENES if s.key in chosen]  # registry order
 
 
+def _usable_cores() -> int:
+    """Cores this process may run on (a container or taskset may allow fewer than exist)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _positive_jobs(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
     if value < 1:
         raise click.BadParameter(f"{value} is not a number of worker processes; give 1 or "
-                                 f"more (this machine has {os.cpu_count()} cores)")
+                                 f"more (this machine has {_usable_cores()} cores)")
     return value
 
 
@@ -56,7 +63,7 @@ def _positive_jobs(_ctx: click.Context, _param: click.Parameter, value: int) -> 
 @click.option("--scene", "scene_names", multiple=True, metavar="NAME",
               help="Render only these scenes (class name, key or number); repeatable.")
 @click.option("--theme", type=click.Choice(sorted(THEMES)), default="dark", show_default=True)
-@click.option("--jobs", "-j", type=int, callback=_positive_jobs, default=os.cpu_count() or 1,
+@click.option("--jobs", "-j", type=int, callback=_positive_jobs, default=_usable_cores(),
               show_default=True, help="Scenes rendered at once, each in its own process.")
 @click.option("--force", is_flag=True, help="Render every scene again, ignoring the cache.")
 @click.option("--media-dir", type=click.Path(file_okay=False, path_type=Path), default=MEDIA_DIR,
