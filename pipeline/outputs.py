@@ -18,7 +18,7 @@ from pathlib import Path
 from scenes.registry import SceneSpec
 
 from .atomic import atomic_path, write_text_atomic
-from .captions import scene_cues, to_srt, to_vtt
+from .captions import merge_cues, read_srt, scene_cues, to_srt, to_vtt
 from .chapters import chapters_vtt
 from .handout import write_handout
 from .render import MEDIA_DIR, RenderResult, variant
@@ -81,6 +81,7 @@ def write_lecture_outputs(results: Sequence[RenderResult], chapters: Sequence[Ch
     write_text_atomic(out.captions_srt, to_srt(cues))
     write_text_atomic(out.captions_vtt, to_vtt(cues))
     write_text_atomic(out.chapters_vtt, chapters_vtt(chapters))
+    write_scene_vtts(results, quality, theme, media_dir)
 
     scenes = [section_frames(r, quality, theme, media_dir) for r in results]
     length = video_duration(video)
@@ -94,6 +95,26 @@ def write_lecture_outputs(results: Sequence[RenderResult], chapters: Sequence[Ch
         poster.save(tmp, optimize=True)
     on_event(f"captions ({len(cues)} cues), chapters, poster and storyboard written")
     return out
+
+
+def write_scene_vtts(results: Sequence[RenderResult], quality: str, theme: str,
+                     media_dir: Path = MEDIA_DIR) -> list[Path]:
+    """WebVTT beside each per-scene file (``media/scenes/<variant>/NN-title.vtt``).
+
+    Manim writes SubRip; an HTML5 ``<track>``, the usual way to embed one step of the lecture
+    in a course page, takes only WebVTT.
+    """
+    folder = media_dir / "scenes" / variant(quality, theme)
+    written = []
+    for result in results:
+        target = folder / f"{result.spec.key}.vtt"
+        if result.captions is None or result.video is None:
+            target.unlink(missing_ok=True)  # never leave captions of an older render
+            continue
+        cues = merge_cues([(read_srt(result.captions), video_duration(result.video))])
+        write_text_atomic(target, to_vtt(cues))
+        written.append(target)
+    return written
 
 
 def write_frames_only(specs: Sequence[SceneSpec], quality: str, theme: str, storyboard: bool,

@@ -11,6 +11,7 @@ The handout (:mod:`pipeline.handout`) lays out the same frames, one page per sce
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -85,8 +86,10 @@ def capture_scenes(specs: Sequence[SceneSpec], theme: str = "dark",
     """Key frames of every scene in ``specs`` (in order; one headless run each)."""
     captured = []
     for k, spec in enumerate(specs, start=1):
-        on_event(f"[{k}/{len(specs)}] key frames of {spec.key}")
+        started = time.perf_counter()
         captured.append(capture_scene(spec, theme))
+        on_event(f"[{k}/{len(specs)}] {spec.key}: {len(captured[-1].frames)} key frames in "
+                 f"{time.perf_counter() - started:.1f} s")
     return captured
 
 

@@ -209,7 +209,10 @@ def test_storyboard_only_needs_no_video(lecture: LectureBuild, tmp_path: Path,
 def test_per_scene_files_for_embedding_one_step_at_a_time(lecture: LectureBuild) -> None:
     folder = lecture.media / "scenes" / QUALITY
     names = sorted(p.name for p in folder.iterdir())
-    expected = sorted([f"{s.key}.mp4" for s in lecture.specs]
-                      + [f"{s.key}.srt" for s in lecture.specs])
+    expected = sorted(f"{s.key}{suffix}" for s in lecture.specs for suffix in (".mp4", ".srt",
+                                                                                ".vtt"))
     assert names == expected
     assert names[0].startswith("00-fake-title")
+    for spec in lecture.specs:
+        srt, vtt = read_srt(folder / f"{spec.key}.srt"), read_vtt(folder / f"{spec.key}.vtt")
+        assert [c.text for c in vtt] == [c.text for c in srt] and vtt
