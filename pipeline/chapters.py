@@ -7,6 +7,7 @@ players and most LMS embeds read chapters only from ``<track kind="chapters" src
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from .captions import Cue, read_vtt, to_vtt
 from .stitch import Chapter
@@ -20,6 +21,6 @@ def chapters_vtt(chapters: Sequence[Chapter]) -> str:
     return to_vtt(cues, identifiers=[f"chapter-{i}" for i in range(1, len(cues) + 1)])
 
 
-def read_chapters_vtt(text_path) -> list[Chapter]:
+def read_chapters_vtt(path: Path) -> list[Chapter]:
     """Chapters read back from a file written with :func:`chapters_vtt`."""
-    return [Chapter(c.text, c.start, c.end) for c in read_vtt(text_path)]
+    return [Chapter(c.text, c.start, c.end) for c in read_vtt(path)]
