@@ -236,12 +236,12 @@ def run_benchmark(specs: Sequence[registry.SceneSpec], runs: int, high_runs: int
     report = Report(specs, runs, high_runs, _git_state())
     try:
         _measure_low(bench, report, runs, log, output)
-        if high_runs:
-            _measure_high(bench, report, high_runs, log, output)
         longest = max(specs, key=lambda s: report.scene_low.get(s.key, Sample([0.0])).median)
         log(f"profiling {longest.class_name} at low quality")
         report.profile = (longest, profile_scene(bench, longest, "low"))
         write_text_atomic(output, report.markdown())
+        if high_runs:  # last: the longest part, and the low numbers are already written
+            _measure_high(bench, report, high_runs, log, output)
     finally:
         bench.close()
     log(f"wrote {output}")
