@@ -92,6 +92,9 @@ def main(quality: str, scene_names: tuple[str, ...], theme: str, jobs: int, list
         return
 
     media_dir = media_dir.absolute()
+    if slides and (storyboard_only or handout):
+        raise click.UsageError("--slides renders the scenes; --storyboard-only and --handout "
+                               "render none: run them as two commands")
     if storyboard_only or handout:  # frames only: no render, no lock needed
         try:
             written = write_frames_only(specs, quality, theme, storyboard_only, handout,

@@ -216,3 +216,46 @@ def test_per_scene_files_for_embedding_one_step_at_a_time(lecture: LectureBuild)
     for spec in lecture.specs:
         srt, vtt = read_srt(folder / f"{spec.key}.srt"), read_vtt(folder / f"{spec.key}.vtt")
         assert [c.text for c in vtt] == [c.text for c in srt] and vtt
+
+
+# -- Command line -----------------------------------------------------------------------------
+
+def fake_cli(lecture: LectureBuild, monkeypatch: pytest.MonkeyPatch):
+    """``pipeline.cli.main`` over the fake lecture (as ``tests/fake_render.py`` sets it up)."""
+    import functools
+
+    from pipeline import build, cli
+    from scenes import registry
+
+    monkeypatch.setattr(registry, "SCENES", tuple(lecture.specs))
+    monkeypatch.setattr(cli, "build_video",
+                        functools.partial(build.build_video, source_roots=(lecture.project,)))
+    monkeypatch.syspath_prepend(str(lecture.project))
+    return cli.main
+
+
+def test_cli_slides_from_the_cached_build(lecture: LectureBuild,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    main = fake_cli(lecture, monkeypatch)
+    result = CliRunner().invoke(main, ["--quality", QUALITY, "--slides", "--jobs", "1",
+                                       "--media-dir", str(lecture.media)])
+    assert result.exit_code == 0, result.output
+    assert f"slides: {lecture.slides_index}" in result.output
+    assert "0 of 3 scenes rendered" in result.output  # the session's build, from the cache
+
+
+def test_cli_frames_only_and_usage_errors(lecture: LectureBuild, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    main = fake_cli(lecture, monkeypatch)
+    runner = CliRunner()
+    result = runner.invoke(main, ["--storyboard-only", "--handout", "--quality", QUALITY,
+                                  "--scene", "Card", "--media-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "vae-derivation-handout.pdf", "vae-derivation-low-storyboard.png"]
+    both = runner.invoke(main, ["--slides", "--handout", "--media-dir", str(tmp_path)])
+    assert both.exit_code == 2 and "two commands" in both.output
