@@ -129,7 +129,7 @@ def main(quality: str, scene_names: tuple[str, ...], theme: str, jobs: int, list
             raise
         _fail(f"{type(error).__name__}: {error}\n(run with --verbose for the traceback)", 1)
     if build.failed:
-        _report_failures(build)
+        _report_failures(build, verbose)
         raise SystemExit(EXIT_SCENES_FAILED)
     length = build.chapters[-1].end
     click.echo(f"scene files: {build.scene_files[0].parent}/ ({len(build.scene_files)} files)")
@@ -162,16 +162,20 @@ def _preflight(specs: list[registry.SceneSpec], quality: str, theme: str,
         raise SystemExit(EXIT_PREFLIGHT)
 
 
-def _report_failures(build) -> None:
+def _report_failures(build, verbose: bool, log_lines: int = 25) -> None:
     failed = build.failed
     click.echo(f"\n{len(failed)} of {len(build.results)} scenes failed; the video was not "
                "written and the previous one, if any, is unchanged.", err=True)
     for r in failed:
         click.echo(f"- {r.spec.class_name} ({r.spec.key}): {r.error}\n  full log: {r.log}",
                    err=True)
+        if verbose and r.log.exists():  # the end of the log holds the traceback
+            tail = r.log.read_text(errors="replace").splitlines()[-log_lines:]
+            click.echo("\n".join(f"    {line}" for line in tail), err=True)
     ok = len(build.results) - len(failed)
     if ok:
-        click.echo(f"The other {ok} scenes are cached: the next run renders only the failed "
+        cached = "scene is" if ok == 1 else "scenes are"
+        click.echo(f"The other {ok} {cached} cached: the next run renders only the failed "
                    "ones.", err=True)
 
 

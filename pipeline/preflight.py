@@ -36,7 +36,8 @@ PYTHON_MODULES = (
 )
 
 # Bytes of H.264 per second of video at 480p15, measured on slide 1 (14 kB/s), scaled by pixel
-# rate for the other qualities (conservative: H.264 grows slower than the pixel count).
+# rate for the other qualities. Deliberately conservative: slide 1 at 1080p60 measured 39 kB/s,
+# a seventh of the scaled figure, but busier slides (sampled points, plots) compress worse.
 _BYTES_PER_SECOND_LOW = 14_000
 # Copies of the video alive at once at the end of a run: the scene files in the cache, the
 # published per-scene files, the stitched temporary file and the previous final video; plus

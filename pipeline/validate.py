@@ -7,9 +7,9 @@ Two levels, chosen so that a render never lies and a re-run stays fast:
   of the codec's parameter sets). It runs once per scene, in the render worker, right after
   Manim wrote the file: a scene enters the cache only with every frame decoded.
 - :func:`check_stitched` checks the stitched video against those records without decoding all
-  of it again (a full 1080p60 decode of the lecture costs minutes on this machine): the frame
-  count, duration, resolution and rate must match the quality and the sum of the scenes; the
-  packets of each scene's span must be byte-identical to the packets that decoded in the
+  of it again (1080p60 decodes at about 370 frames/s here: the whole lecture would add over a
+  minute to every run, even one that changed a single scene). The frame count, duration,
+  resolution and rate must match the quality and the sum of the scenes; the packets of each scene's span must be byte-identical to the packets that decoded in the
   scene's own file; every scene must share the parameter sets the stitched file carries; and
   the first frame of every span and the last frame of the video must decode in the stitched
   file itself. A stream copy that reordered, dropped, duplicated or damaged a packet, or joined

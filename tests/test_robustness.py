@@ -348,3 +348,20 @@ def test_unwritable_output_folder_is_a_preflight_error(tmp_path: Path) -> None:
     assert result.exit_code == cli.EXIT_PREFLIGHT
     assert "is not writable" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_unexpected_error_is_one_line_and_a_traceback_only_with_verbose(
+        monkeypatch, tmp_path: Path) -> None:
+    def broken_build(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli, "build_video", broken_build)
+    monkeypatch.setattr(cli, "_preflight", lambda *_args: None)
+    args = ["--quality", "low", "--scene", "1", "--media-dir", str(tmp_path / "media")]
+    quiet = CliRunner().invoke(cli.main, args)
+    assert quiet.exit_code == 1
+    assert "error: OSError: [Errno 28] No space left on device" in quiet.output
+    assert "--verbose for the traceback" in quiet.output
+    assert "Traceback" not in quiet.output
+    verbose = CliRunner().invoke(cli.main, [*args, "--verbose"])
+    assert isinstance(verbose.exception, OSError)  # raised: Python prints the traceback
