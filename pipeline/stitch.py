@@ -37,8 +37,12 @@ def video_duration(path: Path) -> float:
 
 
 def _concat_manifest(inputs: Sequence[Path]) -> BytesIO:
-    lines = "".join(f"file 'file:{Path(p).resolve().as_posix()}'\n" for p in inputs)
-    return BytesIO(lines.encode())
+    # The concat format quotes with '...'; a quote inside (a folder named "Dr O'Brien") is
+    # closed, escaped and reopened: '\''.
+    def quoted(path: Path) -> str:
+        return "'" + f"file:{Path(path).resolve().as_posix()}".replace("'", "'\\''") + "'"
+
+    return BytesIO("".join(f"file {quoted(p)}\n" for p in inputs).encode())
 
 
 def stitch(inputs: Sequence[Path], output: Path, chapters: Sequence[Chapter] = ()) -> None:

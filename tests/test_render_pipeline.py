@@ -165,3 +165,30 @@ def test_recorded_inputs_of_a_real_scene_are_its_import_closure(tmp_path: Path) 
             "scenes/numerics/toy_model.py", "pyproject.toml"} <= files
     assert not any(f.startswith((".venv", "media")) or "__pycache__" in f for f in files)
     assert "pipeline/worker.py" not in files  # the worker itself is machinery, not input
+
+
+def _tiny_video(path: Path, frames: int, shade: int) -> None:
+    """A few 64x64 H.264 frames, written with PyAV (no Manim: milliseconds)."""
+    import numpy as np
+
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=15)
+        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
+        for k in range(frames):
+            image = np.full((64, 64, 3), (shade + 7 * k) % 256, dtype=np.uint8)
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")))
+        container.mux(stream.encode())
+
+
+def test_stitch_handles_quotes_and_spaces_in_paths(tmp_path: Path) -> None:
+    from pipeline.stitch import stitch
+
+    folder = tmp_path / "Dr O'Brien's lectures"
+    folder.mkdir()
+    parts = [folder / "one 'a'.mp4", folder / "two.mp4"]
+    _tiny_video(parts[0], 10, 40)
+    _tiny_video(parts[1], 12, 160)
+    out = folder / "joined.mp4"
+    stitch(parts, out)
+    assert probe_video(out).frames == 22
+    assert frame_digests(out) == frame_digests(parts[0]) + frame_digests(parts[1])
