@@ -158,11 +158,18 @@ def estimate_seconds(spec: SceneSpec, times: dict[str, dict[str, float]], qualit
 
 def longest_first(specs: Sequence[SceneSpec], times: dict[str, dict[str, float]], quality: str,
                   theme: str) -> list[SceneSpec]:
-    """Scheduling order: scenes never timed first (they may be long), then longest first."""
-    def rank(indexed: tuple[int, SceneSpec]) -> tuple[float, int]:
+    """Scheduling order: scenes never timed first (they may be long; the longer source file
+    first), then longest first by measured time."""
+    def rank(indexed: tuple[int, SceneSpec]) -> tuple[float, float, int]:
         k, spec = indexed
         seconds = estimate_seconds(spec, times, quality, theme)
-        return (-(seconds if seconds is not None else float("inf")), k)
+        if seconds is not None:
+            return (0.0, -seconds, k)
+        try:
+            size = spec.path.stat().st_size
+        except OSError:
+            size = 0
+        return (-1.0, -size, k)
 
     return [spec for _, spec in sorted(enumerate(specs), key=rank)]
 

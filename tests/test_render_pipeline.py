@@ -134,6 +134,10 @@ def test_render_times_drive_longest_first_scheduling(project: Path, tmp_path: Pa
     measured = {"low": {a.key: 2.0, b.key: 9.0, slow.key: 5.0}}
     # Never timed first, then longest first; ties keep registry order.
     assert longest_first([a, b, boom, slow], measured, "low", "dark") == [boom, b, slow, a]
+    # Among scenes never timed, the longer source file first, else registry order.
+    (project / "fakelecture" / "s_slow.py").write_text(
+        (project / "fakelecture" / "s_slow.py").read_text() + "#" * 2000)
+    assert longest_first([b, slow], {}, "low", "dark") == [slow, b]
     # A time at another quality is scaled by the pixel rate (medium: 720p30 = 4.5x 480p15).
     order = longest_first([a, b], {"medium": {a.key: 40.0}, "low": {b.key: 9.0}}, "low", "dark")
     assert order == [b, a]
