@@ -31,7 +31,6 @@ import shutil
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -49,15 +48,15 @@ _DISTRIBUTIONS = ("manim", "av", "pycairo", "manimpango", "numpy", "scipy", "pil
 _TEX_BINARIES = ("latex", "dvisvgm")
 
 
-def _version(distribution: str) -> str:
+def distribution_version(distribution: str) -> str:
+    """The installed version of a distribution, or ``absent``."""
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return "absent"
 
 
-@cache
-def _binary_identity(name: str) -> str:
+def binary_identity(name: str) -> str:
     """Path, size and mtime of a binary: changes when it is upgraded, costs no subprocess."""
     found = shutil.which(name)
     if found is None:
@@ -75,8 +74,8 @@ def settings_fingerprint(quality: str, theme: str, manim_flags: Iterable[str]) -
         "manim_flags": " ".join(manim_flags),
         "python": sys.version.split()[0],
     }
-    settings.update({f"version:{d}": _version(d) for d in _DISTRIBUTIONS})
-    settings.update({f"binary:{b}": _binary_identity(b) for b in _TEX_BINARIES})
+    settings.update({f"version:{d}": distribution_version(d) for d in _DISTRIBUTIONS})
+    settings.update({f"binary:{b}": binary_identity(b) for b in _TEX_BINARIES})
     return settings
 
 

@@ -12,6 +12,7 @@ disk is full, wastes them. :func:`preflight` checks, in a second or so:
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import re
 import shutil
@@ -20,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import write_text_atomic
+from .cache import binary_identity, distribution_version
 from .headless import theme_env
 from .qualities import QUALITIES
 
@@ -79,12 +82,28 @@ def check_tex_binaries() -> list[Problem]:
             for binary in ("latex", "dvisvgm") if shutil.which(binary) is None]
 
 
-def check_tex_template(theme: str) -> list[Problem]:
-    """The project's TeX template must compile a formula (``style.math``)."""
+def _tex_check_key(theme: str) -> str:
+    """What decides whether the TeX check passes: the template's full text and the binaries."""
+    from scenes import style
+
+    parts = [style.tex_template(theme).body, distribution_version("manim"),
+             *(binary_identity(b) for b in ("latex", "dvisvgm"))]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def check_tex_template(theme: str, passed: Path | None = None) -> list[Problem]:
+    """The project's TeX template must compile a formula (``style.math``).
+
+    ``passed`` is a file remembering the last check that passed: the compile (0.7 s) is skipped
+    while the template text and the ``latex``/``dvisvgm`` binaries are the same as then.
+    """
     from manim import tempconfig
 
     from scenes import style
 
+    key = _tex_check_key(theme)
+    if passed is not None and passed.exists() and passed.read_text().strip() == key:
+        return []
     with tempfile.TemporaryDirectory(prefix="vae-preflight-") as tmp:
         options = {"media_dir": tmp, "verbosity": "CRITICAL", "no_latex_cleanup": False}
         try:
@@ -94,6 +113,8 @@ def check_tex_template(theme: str) -> list[Problem]:
             return [Problem(f"the project's TeX template (scenes/style.py) does not compile a "
                             f"formula: {_tex_failure(error, Path(tmp))}",
                             f"{APT_INSTALL}   (a LaTeX package is probably missing)")]
+    if passed is not None:
+        write_text_atomic(passed, key + "\n")
     return []
 
 
@@ -150,5 +171,7 @@ def preflight(quality: str, theme: str, media_dir: Path, video_seconds: float) -
     tex = check_tex_binaries()
     problems += tex
     if not tex and not any("'manim'" in p.what for p in problems):
-        problems += check_tex_template(theme)
+        writable = not any("not writable" in p.what for p in problems)
+        passed = Path(media_dir) / "cache" / f"preflight-tex-{theme}.txt" if writable else None
+        problems += check_tex_template(theme, passed)
     return problems

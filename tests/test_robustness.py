@@ -365,3 +365,22 @@ def test_unexpected_error_is_one_line_and_a_traceback_only_with_verbose(
     assert "Traceback" not in quiet.output
     verbose = CliRunner().invoke(cli.main, [*args, "--verbose"])
     assert isinstance(verbose.exception, OSError)  # raised: Python prints the traceback
+
+
+def test_tex_check_is_remembered_until_the_template_changes(monkeypatch, tmp_path: Path) -> None:
+    from manim import TexTemplate
+
+    passed = tmp_path / "preflight-tex-dark.txt"
+    assert preflight.check_tex_template("dark", passed) == [] and passed.exists()
+
+    def no_compile(*_args, **_kwargs):
+        raise AssertionError("compiled although nothing changed")
+
+    monkeypatch.setattr(style, "math", no_compile)
+    assert preflight.check_tex_template("dark", passed) == []  # remembered: no compile
+    monkeypatch.undo()
+
+    monkeypatch.setattr(style, "tex_template",
+                        lambda _theme: TexTemplate(preamble=r"\usepackage{surelynotapackage}"))
+    problems = preflight.check_tex_template("dark", passed)  # another template: compiled
+    assert "surelynotapackage.sty not found" in problems[0].what
