@@ -190,6 +190,7 @@ class _Running:
     spec: SceneSpec
     proc: subprocess.Popen
     started: float
+    started_ns: int
     media: Path
     log: Path
     report: Path
@@ -221,6 +222,7 @@ class _Renderer:
         if os.environ.get("PYTHONPATH"):
             pythonpath.append(os.environ["PYTHONPATH"])
         env = {**os.environ, THEME_ENV_VAR: self.theme, "PYTHONPATH": os.pathsep.join(pythonpath)}
+        started_ns = time.time_ns()  # inputs saved after this may not be in the video
         with log.open("w") as log_file:
             proc = subprocess.Popen(
                 command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
@@ -230,7 +232,7 @@ class _Renderer:
                 start_new_session=True,
                 preexec_fn=_set_parent_death_signal if sys.platform == "linux" else None,
             )
-        return _Running(spec, proc, time.perf_counter(), media, log, report)
+        return _Running(spec, proc, time.perf_counter(), started_ns, media, log, report)
 
     def finish(self, run: _Running) -> RenderResult:
         seconds = time.perf_counter() - run.started
@@ -249,7 +251,7 @@ class _Renderer:
         video = manim_video_path(run.media, run.spec, self.quality)
         inputs = [Path(p) for p in report["inputs"]]
         entry = self.cache.store(run.spec, self.settings, inputs, video,
-                                 video.with_suffix(".srt"), facts, seconds)
+                                 video.with_suffix(".srt"), facts, seconds, run.started_ns)
         self.cache.record_render_time(run.spec, seconds)
         return RenderResult(run.spec, entry.video_path, seconds, run.log, facts=facts)
 

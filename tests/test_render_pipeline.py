@@ -196,3 +196,33 @@ def test_stitch_handles_quotes_and_spaces_in_paths(tmp_path: Path) -> None:
     stitch(parts, out)
     assert probe_video(out).frames == 22
     assert frame_digests(out) == frame_digests(parts[0]) + frame_digests(parts[1])
+
+
+def test_input_saved_during_the_render_is_not_trusted(project: Path, tmp_path: Path) -> None:
+    # The scene's video may show the content from before the save: store the entry, but as
+    # stale, so the next run renders the scene again. (Cache API on a tiny video: no Manim.)
+    import time
+
+    from pipeline.cache import settings_fingerprint
+
+    spec = fake_specs(project)["Alpha"]
+    cache = SceneCache(tmp_path / "media", "low")
+    settings = settings_fingerprint("low", "dark", ["-ql"])
+    inputs = [spec.path, project / "fakelecture" / "style.py"]
+
+    def store(started_ns: int) -> None:
+        video = tmp_path / "render.mp4"
+        _tiny_video(video, 5, 90)
+        cache.store(spec, settings, inputs, video, None, probe_video(video), 1.0, started_ns)
+
+    for path in inputs:  # saved well before the render
+        os.utime(path, (time.time() - 10, time.time() - 10))
+    started = time.time_ns()
+    store(started)  # nothing saved since the render started
+    assert cache.lookup(spec, settings).hit
+
+    started = time.time_ns()
+    edit(project / "fakelecture" / "style.py")  # saved while "rendering"
+    store(started)
+    lookup = SceneCache(tmp_path / "media", "low").lookup(spec, settings)
+    assert not lookup.hit and "style.py changed" in lookup.reason
