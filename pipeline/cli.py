@@ -122,8 +122,9 @@ def main(quality: str, scene_names: tuple[str, ...], theme: str, jobs: int, list
               "The previous video, if any, is unchanged.", EXIT_INVALID_VIDEO)
     except KeyboardInterrupt as stop:
         signum = stop.signum if isinstance(stop, Terminated) else signal.SIGINT
-        _fail(f"interrupted ({signal.Signals(signum).name}): no final file was changed; scenes "
-              "that finished are cached, so the next run resumes from there.", 128 + signum)
+        _fail(f"interrupted ({signal.Signals(signum).name}): no final file is half-written "
+              "(each is replaced whole or not at all); scenes that finished are cached, so the "
+              "next run resumes from there.", 128 + signum)
     except Exception as error:
         if verbose:
             raise
