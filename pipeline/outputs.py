@@ -18,11 +18,12 @@ from pathlib import Path
 from scenes.registry import SceneSpec
 
 from .atomic import atomic_path, write_text_atomic
+from .cache import SceneCache, settings_fingerprint
 from .captions import merge_cues, read_srt, scene_cues, to_srt, to_vtt
 from .chapters import chapters_vtt
 from .handout import write_handout
-from .render import MEDIA_DIR, RenderResult, variant
-from .sections import section_frames, video_frame
+from .render import MEDIA_DIR, RenderResult, build_dir, manim_flags, variant
+from .sections import SectionsError, section_frames, video_frame
 from .stitch import Chapter, video_duration
 from .storyboard import SceneFrames, capture_scenes, write_storyboard
 
@@ -117,11 +118,34 @@ def write_scene_vtts(results: Sequence[RenderResult], quality: str, theme: str,
     return written
 
 
+def frames_from_render_cache(spec: SceneSpec, quality: str, theme: str,
+                             media_dir: Path = MEDIA_DIR) -> SceneFrames | None:
+    """The key frames of ``spec``'s cached render, if the scene has not changed since."""
+    cache = SceneCache(media_dir, variant(quality, theme))
+    lookup = cache.lookup(spec, settings_fingerprint(quality, theme, manim_flags(quality)))
+    if not lookup.hit:
+        return None
+    entry = lookup.entry
+    log = build_dir(spec, quality, theme, media_dir) / "render.log"
+    result = RenderResult(spec, entry.video_path, 0.0, log, cached=True, facts=entry.video)
+    try:
+        return section_frames(result, quality, theme, media_dir)
+    except SectionsError:
+        return None  # rendered before sections were saved: run it headless instead
+
+
 def write_frames_only(specs: Sequence[SceneSpec], quality: str, theme: str, storyboard: bool,
                       handout: bool, media_dir: Path = MEDIA_DIR,
                       on_event: Callable[[str], None] = print) -> list[Path]:
-    """``--storyboard-only`` / ``--handout``: key frames without video, one headless pass."""
-    scenes: list[SceneFrames] = capture_scenes(specs, theme, on_event)
+    """``--storyboard-only`` / ``--handout``: key frames without rendering any video.
+
+    A scene unchanged since its last render at this quality and theme gives its frames from
+    that render's section videos (a decode, well under a second); any other scene runs
+    headless. So after a render, looking at a change costs only the changed scenes.
+    """
+    scenes: list[SceneFrames] = capture_scenes(
+        specs, theme, on_event, reuse=lambda spec: frames_from_render_cache(
+            spec, quality, theme, media_dir))
     written = []
     if storyboard:
         length = sum(s.duration for s in scenes)

@@ -82,14 +82,22 @@ def caption_at(cues: Sequence[tuple[float, float, str]], t: float) -> str:
 
 
 def capture_scenes(specs: Sequence[SceneSpec], theme: str = "dark",
-                   on_event: Callable[[str], None] = print) -> list[SceneFrames]:
-    """Key frames of every scene in ``specs`` (in order; one headless run each)."""
+                   on_event: Callable[[str], None] = print,
+                   reuse: Callable[[SceneSpec], SceneFrames | None] | None = None,
+                   ) -> list[SceneFrames]:
+    """Key frames of every scene in ``specs``, in order: one headless run each, except where
+    ``reuse`` returns the scene's frames from elsewhere (see
+    :func:`pipeline.outputs.frames_from_render_cache`)."""
     captured = []
     for k, spec in enumerate(specs, start=1):
         started = time.perf_counter()
-        captured.append(capture_scene(spec, theme))
-        on_event(f"[{k}/{len(specs)}] {spec.key}: {len(captured[-1].frames)} key frames in "
-                 f"{time.perf_counter() - started:.1f} s")
+        frames = reuse(spec) if reuse is not None else None
+        source = "from its render"
+        if frames is None:
+            frames, source = capture_scene(spec, theme), "headless"
+        captured.append(frames)
+        on_event(f"[{k}/{len(specs)}] {spec.key}: {len(frames.frames)} key frames, {source}, "
+                 f"in {time.perf_counter() - started:.1f} s")
     return captured
 
 

@@ -194,14 +194,29 @@ def test_storyboard_only_needs_no_video(lecture: LectureBuild, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.syspath_prepend(str(lecture.project))  # the fake scenes run in this process
     started = time.perf_counter()
+    events: list[str] = []
     written = write_frames_only(lecture.specs, QUALITY, "light", storyboard=True, handout=False,
-                                media_dir=tmp_path, on_event=lambda _line: None)
+                                media_dir=tmp_path, on_event=events.append)
     seconds = time.perf_counter() - started
     assert written == [tmp_path / "vae-derivation-low-light-storyboard.png"]
+    assert all(", headless, " in e for e in events) and len(events) == 3  # nothing rendered
     assert not list(tmp_path.glob("*.mp4")) and not (tmp_path / "build").exists()
     sheet = Image.open(written[0])
     assert_not_blank(sheet, THEMES["light"].background)
     assert seconds < 60
+
+
+def test_storyboard_only_reuses_unchanged_renders(lecture: LectureBuild) -> None:
+    built = np.asarray(Image.open(output(lecture, "-storyboard.png")).convert("RGB"), float)
+    events: list[str] = []
+    written = write_frames_only(lecture.specs, QUALITY, THEME, storyboard=True, handout=False,
+                                media_dir=lecture.media, on_event=events.append)
+    assert all(", from its render, " in e for e in events) and len(events) == 3
+    # The build's sheet again, pixel for pixel below the subtitle line (which differs).
+    again = np.asarray(Image.open(written[0]).convert("RGB"), float)
+    assert again.shape == built.shape
+    band = built.shape[0] // 5
+    assert np.abs(again[band:] - built[band:]).max() == 0
 
 
 # -- Per-scene files --------------------------------------------------------------------------
