@@ -25,7 +25,7 @@ from .handout import write_handout
 from .render import MEDIA_DIR, RenderResult, build_dir, manim_flags, variant
 from .sections import SectionsError, section_frames, video_frame
 from .stitch import Chapter, video_duration
-from .storyboard import SceneFrames, capture_scenes, write_storyboard
+from .storyboard import SceneFrames, capture_scene, capture_scenes, write_storyboard
 
 
 def lecture_path(quality: str, theme: str, suffix: str, media_dir: Path = MEDIA_DIR) -> Path:
@@ -84,7 +84,7 @@ def write_lecture_outputs(results: Sequence[RenderResult], chapters: Sequence[Ch
     write_text_atomic(out.chapters_vtt, chapters_vtt(chapters))
     write_scene_vtts(results, quality, theme, media_dir)
 
-    scenes = [section_frames(r, quality, theme, media_dir) for r in results]
+    scenes = [_frames_of(r, quality, theme, media_dir, on_event) for r in results]
     length = video_duration(video)
     write_storyboard(scenes, out.storyboard, theme,
                      subtitle=f"{len(scenes)} scenes · {length:.0f} s at {quality} quality · "
@@ -96,6 +96,15 @@ def write_lecture_outputs(results: Sequence[RenderResult], chapters: Sequence[Ch
         poster.save(tmp, optimize=True)
     on_event(f"captions ({len(cues)} cues), chapters, poster and storyboard written")
     return out
+
+
+def _frames_of(result: RenderResult, quality: str, theme: str, media_dir: Path,
+               on_event: Callable[[str], None]) -> SceneFrames:
+    try:
+        return section_frames(result, quality, theme, media_dir)
+    except SectionsError as missing:  # e.g. media/build was deleted but media/cache kept
+        on_event(f"{missing}; taking its key frames headless instead")
+        return capture_scene(result.spec, theme)
 
 
 def write_scene_vtts(results: Sequence[RenderResult], quality: str, theme: str,

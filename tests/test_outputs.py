@@ -17,8 +17,8 @@ from PIL import Image
 
 from pipeline.captions import Cue, merge_cues, read_srt, read_vtt, to_srt, to_vtt
 from pipeline.chapters import read_chapters_vtt
-from pipeline.outputs import lecture_path, write_frames_only
-from pipeline.sections import video_frame
+from pipeline.outputs import lecture_path, write_frames_only, write_lecture_outputs
+from pipeline.sections import sections_index, video_frame
 from pipeline.stitch import video_duration
 from pipeline.storyboard import COLUMNS, GAP, MARGIN, THUMB_WIDTH
 from scenes.style import THEMES
@@ -217,6 +217,29 @@ def test_storyboard_only_reuses_unchanged_renders(lecture: LectureBuild) -> None
     assert again.shape == built.shape
     band = built.shape[0] // 5
     assert np.abs(again[band:] - built[band:]).max() == 0
+
+
+def test_outputs_survive_a_deleted_build_folder(lecture: LectureBuild,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # media/build holds the section videos; media/cache the scene videos. Without the first,
+    # the storyboard takes that scene's key frames headless rather than failing the build.
+    monkeypatch.syspath_prepend(str(lecture.project))
+    result = lecture.build.results[2]
+    sections = sections_index(result, QUALITY, THEME, lecture.media).parent
+    hidden = sections.with_name("sections-hidden")
+    storyboard = output(lecture, "-storyboard.png")
+    original = storyboard.read_bytes()  # other tests compare against the build's sheet
+    sections.rename(hidden)
+    events: list[str] = []
+    try:
+        out = write_lecture_outputs(lecture.build.results, lecture.build.chapters,
+                                    lecture.build.video, QUALITY, THEME, lecture.media,
+                                    on_event=events.append)
+        assert any("headless instead" in e and result.spec.key in e for e in events)
+        assert_not_blank(Image.open(out.storyboard), THEMES[THEME].background)
+    finally:
+        hidden.rename(sections)
+        storyboard.write_bytes(original)
 
 
 # -- Per-scene files --------------------------------------------------------------------------
