@@ -23,7 +23,7 @@ from .captions import merge_cues, read_srt, scene_cues, to_srt, to_vtt
 from .chapters import chapters_vtt
 from .handout import write_handout
 from .render import MEDIA_DIR, RenderResult, build_dir, manim_flags, variant
-from .sections import SectionsError, section_frames, video_frame
+from .sections import SectionsError, last_frame, section_frames
 from .stitch import Chapter, video_duration
 from .storyboard import SceneFrames, capture_scene, capture_scenes, write_storyboard
 
@@ -91,7 +91,7 @@ def write_lecture_outputs(results: Sequence[RenderResult], chapters: Sequence[Ch
                               f"{theme} theme")
 
     # The poster is the title card's final picture (its last key frame) at the video's quality.
-    poster = video_frame(videos[poster_source([r.spec for r in results])])
+    poster = last_frame(videos[poster_source([r.spec for r in results])])
     with atomic_path(out.poster) as tmp:
         poster.save(tmp, optimize=True)
     on_event(f"captions ({len(cues)} cues), chapters, poster and storyboard written")

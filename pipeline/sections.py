@@ -96,26 +96,20 @@ def cues_within(cues: list[Cue] | tuple[Cue, ...], start: float, end: float) -> 
     )
 
 
-def video_frame(video: Path, t: float | None = None) -> Image.Image:
-    """The picture a viewer sees just before time ``t`` of ``video`` (default: its last frame).
-
-    A key frame is marked when its beat's last animation ends, so the frame that shows it is
-    the last one presented before ``t``: the next frame already belongs to the next beat.
-    """
+def last_frame(video: Path) -> Image.Image:
+    """The last picture of ``video``: for a section, the key frame it ends on."""
     with av.open(str(video)) as container:
         stream = container.streams.video[0]
-        if t is None:
-            t = float(stream.duration * stream.time_base) if stream.duration else float("inf")
-        # Seek to the keyframe at or before t - 2 s and decode forward: cheap even at 60 fps.
-        if t != float("inf") and t > 2.0:
-            container.seek(int((t - 2.0) / stream.time_base), stream=stream, backward=True)
+        # Seek to the keyframe at or before the last two seconds and decode from there:
+        # cheap even for a long scene at 60 fps.
+        if stream.duration and float(stream.duration * stream.time_base) > 2.0:
+            container.seek(stream.duration - int(2.0 / stream.time_base), stream=stream,
+                           backward=True)
         chosen = None
-        for frame in container.decode(stream):
-            if chosen is not None and frame.time is not None and frame.time >= t - 1e-6:
-                break
-            chosen = frame
+        for chosen in container.decode(stream):  # noqa: B007 (the last one is wanted)
+            pass
         if chosen is None:
-            raise ValueError(f"{video} has no frame before t={t:.3f} s")
+            raise ValueError(f"{video} has no video frames")
         return chosen.to_image()
 
 
@@ -129,7 +123,7 @@ def section_frames(result: RenderResult, quality: str, theme: str,
     steps = scene_steps(result, quality, theme, media_dir)
     frames = []
     for step in steps:
-        image = video_frame(step.source)
+        image = last_frame(step.source)
         if image.width > width:
             image = thumbnail(image, width)
         cues = [(c.start, c.end, c.text) for c in step.cues]

@@ -18,7 +18,7 @@ from PIL import Image
 from pipeline.captions import Cue, merge_cues, read_srt, read_vtt, to_srt, to_vtt
 from pipeline.chapters import read_chapters_vtt
 from pipeline.outputs import lecture_path, write_frames_only, write_lecture_outputs
-from pipeline.sections import sections_index, video_frame
+from pipeline.sections import last_frame, sections_index
 from pipeline.stitch import video_duration
 from pipeline.storyboard import COLUMNS, GAP, MARGIN, THUMB_WIDTH
 from scenes.style import THEMES
@@ -174,9 +174,23 @@ def test_poster_is_the_title_cards_last_frame(lecture: LectureBuild) -> None:
     poster = Image.open(output(lecture, "-poster.png"))
     assert poster.size == (854, 480)
     assert_not_blank(poster, THEMES[THEME].background)
-    title_card = video_frame(scene_files(lecture)[0])
-    diff = np.abs(np.asarray(poster, float) - np.asarray(title_card.convert("RGB"), float))
-    assert diff.mean() < 1.0
+    title_card = decoded_frames(scene_files(lecture)[0])[-1]
+    assert np.abs(np.asarray(poster, float) - title_card).mean() < 1.0
+
+
+def decoded_frames(video: Path) -> list[np.ndarray]:
+    """Every frame, decoded from the start (the slow, obviously right way)."""
+    with av.open(str(video)) as container:
+        return [f.to_ndarray(format="rgb24").astype(float) for f in container.decode(video=0)]
+
+
+def test_last_frame_seeks_to_the_true_last_frame(lecture: LectureBuild) -> None:
+    video = scene_files(lecture)[1]  # 2.5 s: long enough for last_frame to seek
+    assert video_duration(video) > 2.0
+    frames = decoded_frames(video)
+    fast = np.asarray(last_frame(video).convert("RGB"), float)
+    assert np.abs(fast - frames[-1]).max() == 0
+    assert np.abs(frames[-1] - frames[len(frames) // 2]).max() > 0  # frames do differ
 
 
 def test_storyboard_shows_every_scene_on_the_theme(lecture: LectureBuild) -> None:
