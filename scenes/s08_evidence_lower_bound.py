@@ -63,7 +63,7 @@ class EvidenceLowerBound(LectureScene):
             kl_brace.animate.match_x(objective[4]),
             run_time=2,
         )
-        frame = style.emphasis_box(objective, colour=theme.elbo, buff=0.2)
+        frame = style.emphasis_box(objective, colour=theme.elbo, buff=0.15)
         self.play(Create(frame))
         self.wait(2)
         self.key_frame("objective")
@@ -94,7 +94,7 @@ class EvidenceLowerBound(LectureScene):
 
     def _term_brace(self, term: Mobject, label: str, colour: str) -> VGroup:
         """A brace under a term with its name in the term's colour."""
-        brace = Brace(term, DOWN, buff=0.1, color=colour)
+        brace = Brace(term, DOWN, buff=0.3, color=colour)  # clears the frame drawn later
         name = style.text(label, size=style.LABEL_SIZE + 2, colour=colour, weight="BOLD")
         name.next_to(brace, DOWN, buff=0.1)
         return VGroup(brace, name)
