@@ -22,6 +22,9 @@ from .stitch import video_duration
 
 # Players treat a cue shorter than this as a flicker; such slivers come only from clipping.
 MIN_CUE_SECONDS = 0.05
+# SubRip keeps milliseconds and Manim truncates: a cue that starts at a key frame at 8.7333 s
+# reads as starting at 8.733 s. Times closer than this are the same instant.
+SRT_ROUNDING = 0.005
 
 
 @dataclass(frozen=True)

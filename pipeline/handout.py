@@ -10,14 +10,21 @@ light theme's frames are the better choice for print: ``--theme light``).
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
 from .atomic import atomic_path
-from .storyboard import DOCUMENT_TITLE, SceneFrames, fit_text, font, thumbnail
+from .storyboard import (
+    DOCUMENT_TITLE,
+    SceneFrames,
+    fit_text,
+    font,
+    frame_label,
+    thumbnail,
+    wrap_text,
+)
 
 DPI = 150
 PAGE_SIZE = (round(297 / 25.4 * DPI), round(210 / 25.4 * DPI))  # A4 landscape: 1754 x 1240
@@ -75,18 +82,15 @@ def handout_page(scene: SceneFrames, page: int, pages: int) -> Image.Image:
     pic_h = round(pic_w * aspect)
     grid_w = columns * pic_w + (columns - 1) * gap
     left = MARGIN + (inner - grid_w) // 2
-    chars = max(20, int(pic_w / (0.55 * LABEL_SIZE)))  # DejaVu Sans averages ~0.55 em
     for i, frame in enumerate(frames):
         row, col = divmod(i, columns)
         x = left + col * (pic_w + gap)
         y = top + row * (pic_h + caption_h + gap)
         sheet.paste(thumbnail(frame.image, pic_w).resize((pic_w, pic_h)), (x, y))
         draw.rectangle((x - 1, y - 1, x + pic_w, y + pic_h), outline=MUTED)
-        lines = textwrap.wrap(frame.caption or frame.name, chars)[:2]
-        label = [f"{i + 1}. {lines[0]}" if lines else f"{i + 1}.", *lines[1:]]
-        for k, line in enumerate(label):
-            draw.text((x, y + pic_h + 8 + k * (LABEL_SIZE + 6)),
-                      fit_text(draw, line, pic_w, font(LABEL_SIZE)), fill=INK,
+        lines = wrap_text(draw, frame_label(i + 1, frame), pic_w, font(LABEL_SIZE), 2)
+        for k, line in enumerate(lines):
+            draw.text((x, y + pic_h + 8 + k * (LABEL_SIZE + 6)), line, fill=INK,
                       font=font(LABEL_SIZE))
     return sheet
 

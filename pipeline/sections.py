@@ -20,7 +20,7 @@ from pathlib import Path
 import av
 from PIL import Image
 
-from .captions import Cue, read_srt
+from .captions import SRT_ROUNDING, Cue, read_srt
 from .render import MEDIA_DIR, RenderResult, build_dir, manim_video_path
 from .stitch import video_duration
 from .storyboard import Frame, SceneFrames, caption_at, thumbnail
@@ -89,10 +89,14 @@ def scene_steps(result: RenderResult, quality: str, theme: str,
 
 
 def cues_within(cues: list[Cue] | tuple[Cue, ...], start: float, end: float) -> tuple[Cue, ...]:
-    """The parts of ``cues`` inside [start, end), shifted so that ``start`` becomes 0."""
+    """The parts of ``cues`` inside [start, end), shifted so that ``start`` becomes 0.
+
+    An overlap shorter than :data:`pipeline.captions.SRT_ROUNDING` is rounding, not a caption
+    shown during the section (the next beat's cue starting "at" a section's end).
+    """
     return tuple(
         Cue(max(c.start, start) - start, min(c.end, end) - start, c.text)
-        for c in cues if c.end > start and c.start < end
+        for c in cues if min(c.end, end) - max(c.start, start) > SRT_ROUNDING
     )
 
 

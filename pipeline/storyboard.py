@@ -23,6 +23,7 @@ from scenes.registry import SceneSpec
 from scenes.style import THEMES
 
 from .atomic import atomic_path
+from .captions import SRT_ROUNDING
 from .headless import run_headless
 
 FRAME_QUALITY = "low"
@@ -71,14 +72,12 @@ def capture_scene(spec: SceneSpec, theme: str = "dark") -> SceneFrames:
 
 
 def caption_at(cues: Sequence[tuple[float, float, str]], t: float) -> str:
-    """The caption of the beat a key frame closes: the cue shown just before ``t``."""
+    """The caption of the beat a key frame at ``t`` closes: the last cue begun before ``t``
+    that is still shown up to about ``t``; empty when the beat has none."""
     # A key frame is marked at the end of its beat, where that beat's cue ends and the next
-    # one starts, so take the cue that covers the instant just before t.
-    eps = 1e-6
-    for start, end, text in cues:
-        if start < t - eps <= end:
-            return text
-    return ""
+    # one starts; SubRip's millisecond truncation moves both by up to SRT_ROUNDING.
+    begun = [c for c in cues if c[0] < t - SRT_ROUNDING and c[1] > t - 2 * SRT_ROUNDING]
+    return max(begun, key=lambda c: c[0])[2] if begun else ""
 
 
 def capture_scenes(specs: Sequence[SceneSpec], theme: str = "dark",
@@ -123,6 +122,27 @@ def fit_text(draw: ImageDraw.ImageDraw, text: str, width: int, fnt) -> str:
     return text.rstrip() + "…"
 
 
+def wrap_text(draw: ImageDraw.ImageDraw, text: str, width: int, fnt,
+              max_lines: int) -> list[str]:
+    """``text`` broken into at most ``max_lines`` lines of at most ``width`` pixels (words kept
+    whole where they fit; the last line ends in an ellipsis when text is left over)."""
+    lines: list[str] = []
+    words = text.split()
+    while words and len(lines) < max_lines:
+        line = words.pop(0)
+        while words and draw.textlength(f"{line} {words[0]}", font=fnt) <= width:
+            line = f"{line} {words.pop(0)}"
+        lines.append(line)
+    if words:
+        lines[-1] = fit_text(draw, f"{lines[-1]} {' '.join(words)}", width, fnt)
+    return [fit_text(draw, line, width, fnt) for line in lines]
+
+
+def frame_label(index: int, frame: Frame) -> str:
+    """``2. Integrating z out gives ...``: the beat's caption, else the key frame's name."""
+    return f"{index}. {frame.caption or frame.name}"
+
+
 def thumbnail(image: Image.Image, width: int) -> Image.Image:
     """``image`` scaled to ``width`` pixels wide, aspect kept (high-quality downscale)."""
     height = round(image.height * width / image.width)
@@ -137,7 +157,8 @@ COLUMNS = 5
 MARGIN = 40
 GAP = 16
 HEADING_SIZE = 24
-LABEL_SIZE = 16
+LABEL_SIZE = 15
+LABEL_LINES = 2
 
 
 def storyboard_image(scenes: Sequence[SceneFrames], theme: str = "dark",
@@ -151,7 +172,7 @@ def storyboard_image(scenes: Sequence[SceneFrames], theme: str = "dark",
     if scenes and scenes[0].frames:
         first = scenes[0].frames[0].image
         thumb_h = round(first.height * THUMB_WIDTH / first.width)
-    label_h = LABEL_SIZE + 10
+    label_h = LABEL_LINES * (LABEL_SIZE + 5) + 6
     heading_h = HEADING_SIZE + 18
     title_h = 2 * HEADING_SIZE + 30
     width = 2 * MARGIN + COLUMNS * THUMB_WIDTH + (COLUMNS - 1) * GAP
@@ -179,8 +200,11 @@ def storyboard_image(scenes: Sequence[SceneFrames], theme: str = "dark",
                         (x, top))
             # A thin frame: the scenes' background equals the sheet's, so edges need a line.
             draw.rectangle((x - 1, top - 1, x + THUMB_WIDTH, top + thumb_h), outline=colours.muted)
-            label = fit_text(draw, f"{i + 1}. {frame.name}", THUMB_WIDTH, font(LABEL_SIZE))
-            draw.text((x, top + thumb_h + 5), label, fill=colours.muted, font=font(LABEL_SIZE))
+            lines = wrap_text(draw, frame_label(i + 1, frame), THUMB_WIDTH, font(LABEL_SIZE),
+                              LABEL_LINES)
+            for k, line in enumerate(lines):
+                draw.text((x, top + thumb_h + 5 + k * (LABEL_SIZE + 5)), line,
+                          fill=colours.muted, font=font(LABEL_SIZE))
         y += n_rows * (thumb_h + label_h + GAP)
     return sheet
 

@@ -18,9 +18,9 @@ from PIL import Image
 from pipeline.captions import Cue, merge_cues, read_srt, read_vtt, to_srt, to_vtt
 from pipeline.chapters import read_chapters_vtt
 from pipeline.outputs import lecture_path, write_frames_only, write_lecture_outputs
-from pipeline.sections import last_frame, sections_index
+from pipeline.sections import last_frame, section_frames, sections_index
 from pipeline.stitch import video_duration
-from pipeline.storyboard import COLUMNS, GAP, MARGIN, THUMB_WIDTH
+from pipeline.storyboard import COLUMNS, GAP, MARGIN, THUMB_WIDTH, caption_at, capture_scene
 from scenes.style import THEMES
 from tests.lecture_build import QUALITY, THEME, LectureBuild, lecture_build
 
@@ -254,6 +254,29 @@ def test_outputs_survive_a_deleted_build_folder(lecture: LectureBuild,
     finally:
         hidden.rename(sections)
         storyboard.write_bytes(original)
+
+
+def test_key_frames_carry_their_beats_caption(lecture: LectureBuild,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(lecture.project))
+    result = lecture.build.results[1]  # StepsOne: two key frames, then a tail
+    rendered = section_frames(result, QUALITY, THEME, lecture.media)
+    headless = capture_scene(result.spec, THEME)
+    beats = ["First beat: a square.", "Second beat: a triangle."]
+    assert [f.caption for f in rendered.frames] == [*beats, "A tail after the last key frame."]
+    assert [(f.name, f.caption) for f in headless.frames] == list(zip(["square", "triangle"],
+                                                                      beats, strict=True))
+    # Both ways give the same pictures of the key frames.
+    for a, b in zip(rendered.frames, headless.frames, strict=False):
+        diff = np.abs(np.asarray(a.image, float) - np.asarray(b.image, float))
+        assert diff.mean() < 2.0, a.name
+
+
+def test_caption_at_reads_through_millisecond_rounding() -> None:
+    cues = [(4.266, 8.733, "joint"), (8.733, 13.2, "marginal")]  # SubRip-truncated times
+    assert caption_at(cues, 131 / 15) == "joint"  # the key frame at 8.7333 s closes "joint"
+    assert caption_at(cues, 13.2) == "marginal"
+    assert caption_at(cues, 2.0) == ""
 
 
 # -- Per-scene files --------------------------------------------------------------------------

@@ -21,7 +21,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline.sections import END, SectionsError, scene_steps, sections_index
+from pipeline.captions import Cue
+from pipeline.sections import END, SectionsError, cues_within, scene_steps, sections_index
 from pipeline.stitch import video_duration
 from tests.lecture_build import QUALITY, THEME, LectureBuild, lecture_build
 from tests.test_outputs import top_level_atoms
@@ -55,6 +56,13 @@ def test_sections_end_at_the_key_frames(lecture: LectureBuild) -> None:
     assert [float(s.duration) for s in steps_one] == pytest.approx([1.0, 1.0, 8 / 15])
     assert [c.text for s in steps_one for c in s.cues] == [
         "First beat: a square.", "Second beat: a triangle.", "A tail after the last key frame."]
+
+
+def test_cues_within_ignores_millisecond_rounding() -> None:
+    cues = [Cue(4.266, 8.733, "joint"), Cue(8.733, 13.2, "marginal")]  # as SubRip stores them
+    first, second = cues_within(cues, 0.0, 131 / 15), cues_within(cues, 131 / 15, 13.2)
+    assert [c.text for c in first] == ["joint"] and [c.text for c in second] == ["marginal"]
+    assert second[0].start == 0.0 and second[0].end == pytest.approx(13.2 - 131 / 15)
 
 
 def test_slides_export_one_slide_per_scene(lecture: LectureBuild) -> None:
