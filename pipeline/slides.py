@@ -68,6 +68,9 @@ def export_slides(results: Sequence[RenderResult], quality: str, theme: str,
     for stale in folder.glob("*/*.mp4"):
         if stale not in written:
             stale.unlink()
+    for sub in folder.iterdir():
+        if sub.is_dir() and not any(sub.iterdir()):
+            sub.rmdir()
     index = folder / "index.html"
     write_text_atomic(index, presentation_html(slides, theme, quality))
     return index
