@@ -17,6 +17,7 @@ from manim import (
     Axes,
     Create,
     DashedLine,
+    DashedVMobject,
     DecimalNumber,
     Dot,
     FadeIn,
@@ -37,7 +38,14 @@ from manim import (
 
 from scenes import formulas, plots, style
 from scenes.derivation import RATIO, DerivationScene, expectation_q, piece
-from scenes.numerics import MODEL, OBSERVED_X, Z_RANGE, fit_forward_kl, importance_sampling_run
+from scenes.numerics import (
+    MODEL,
+    OBSERVED_X,
+    Z_RANGE,
+    fit_forward_kl,
+    fit_reverse_kl,
+    importance_sampling_run,
+)
 
 Q = formulas.Q_ENCODER
 N_SAMPLES = 1000  # the running estimate runs from k = 1 to this many samples
@@ -109,9 +117,15 @@ class ExpectationUnderEncoder(DerivationScene):
 
         # The running mean of the ratios converges to the true p(x)
         self.caption("Their running mean converges to the true p(x).")
-        self._running_estimate(run)
+        estimate_axes = self._running_estimate(run)
         self.wait(3)
         self.key_frame("converged")
+
+        # Aside: a reverse-KL proposal sits on one mode, so its estimate stays too low
+        self.caption("Aside: a reverse-KL fit as proposal misses the left mode: too low.")
+        self._reverse_kl_aside(estimate_axes, density.axes)
+        self.wait(3)
+        self.key_frame("reverse-kl-aside")
 
     def _density_panel(self, q) -> VGroup:
         """Axes over z with q(z|x) (dashed) and the joint p(x, z) as a function of z."""
@@ -167,7 +181,7 @@ class ExpectationUnderEncoder(DerivationScene):
         value.clear_updaters()
         self.wait(1)
 
-    def _running_estimate(self, run) -> None:
+    def _running_estimate(self, run) -> Axes:
         """Running mean of the ratios against log k, with a +-2 SE band and the true p(x)."""
         theme = self.theme
         top = np.log10(N_SAMPLES)
@@ -197,7 +211,7 @@ class ExpectationUnderEncoder(DerivationScene):
 
         # One tracker (log10 of the sample count) drives the curve, the band and the numbers.
         log_k = ValueTracker(0.0)
-        steps = np.unique(np.round(np.logspace(0, top, 240)).astype(int))
+        steps = _sample_counts()
 
         def count() -> int:
             return int(round(10 ** log_k.get_value()))
@@ -205,22 +219,20 @@ class ExpectationUnderEncoder(DerivationScene):
         def shown() -> np.ndarray:
             return steps[steps <= count()]
 
-        def point(k: int, y: float) -> np.ndarray:
-            return axes.c2p(np.log10(k), float(np.clip(y, 0, ESTIMATE_TOP)))
-
         def band() -> VMobject:
             ks = shown()[1:]  # the standard error needs two samples
             if len(ks) < 2:
                 return VMobject()
-            upper = [point(k, run.running_mean[k - 1] + 2 * run.running_se[k - 1]) for k in ks]
-            lower = [point(k, run.running_mean[k - 1] - 2 * run.running_se[k - 1]) for k in ks]
+            mean, se = run.running_mean[ks - 1], run.running_se[ks - 1]
+            upper = [_point(axes, k, m + 2 * e) for k, m, e in zip(ks, mean, se, strict=True)]
+            lower = [_point(axes, k, m - 2 * e) for k, m, e in zip(ks, mean, se, strict=True)]
             return Polygon(*upper, *reversed(lower), stroke_width=0, fill_color=theme.approx,
                            fill_opacity=0.25)
 
         def mean_curve() -> VMobject:
             ks = shown()
             curve = VMobject(color=theme.approx, stroke_width=3)
-            points = [point(k, run.running_mean[k - 1]) for k in ks]
+            points = [_point(axes, k, run.running_mean[k - 1]) for k in ks]
             if len(points) < 2:
                 points = [points[0], points[0]]
             return curve.set_points_as_corners(points)
@@ -254,3 +266,33 @@ class ExpectationUnderEncoder(DerivationScene):
         self.play(log_k.animate.set_value(top), run_time=8, rate_func=linear)
         for mob in (samples, estimate, spread):
             mob.clear_updaters()
+        return axes
+
+    def _reverse_kl_aside(self, axes: Axes, density_axes: Axes) -> None:
+        """The running mean with the reverse-KL fit as proposal, dashed, and its final value."""
+        theme = self.theme
+        run = importance_sampling_run(fit_reverse_kl(), n=N_SAMPLES, seed=SEED)
+        path = VMobject(color=theme.muted, stroke_width=4).set_points_as_corners(
+            [_point(axes, k, run.running_mean[k - 1]) for k in _sample_counts()])
+        curve = DashedVMobject(path, num_dashes=90)
+        final = DecimalNumber(run.running_mean[-1], num_decimal_places=3,
+                              font_size=style.LABEL_SIZE, color=theme.muted)
+        note = VGroup(
+            style.tex(r"Aside: proposal fitted by reverse KL (dashed grey)",
+                      size=style.LABEL_SIZE),
+            VGroup(style.tex(r"sits on one mode, misses the left one; estimate",
+                             size=style.LABEL_SIZE), final).arrange(RIGHT, buff=0.12),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        note.next_to(density_axes, UP, buff=0.2).align_to(density_axes, LEFT)
+        self.play(FadeIn(note))
+        self.play(Create(curve), run_time=3)
+
+
+def _sample_counts() -> np.ndarray:
+    """The sample counts k at which running means are drawn (evenly spaced in log k)."""
+    return np.unique(np.round(np.logspace(0, np.log10(N_SAMPLES), 240)).astype(int))
+
+
+def _point(axes: Axes, k: int, y: float) -> np.ndarray:
+    """(log10 k, y) on the estimate axes, y clipped to the axes."""
+    return axes.c2p(np.log10(k), float(np.clip(y, 0, ESTIMATE_TOP)))
