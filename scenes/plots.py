@@ -26,6 +26,7 @@ from manim import (
     ORIGIN,
     RIGHT,
     UP,
+    Animation,
     Axes,
     Brace,
     Create,
@@ -41,6 +42,7 @@ from manim import (
     VGroup,
     VMobject,
     always_redraw,
+    smooth,
 )
 
 from scenes import formulas, style
@@ -205,6 +207,10 @@ class PathFollower:
     def end(self) -> float:
         """The position of the last iterate."""
         return float(len(self.path) - 1)
+
+    def to_end(self, run_time: float = 8.0) -> Animation:
+        """The fit as an animation: the position runs smoothly from here to the optimum."""
+        return self.position.animate(run_time=run_time, rate_func=smooth).set_value(self.end)
 
     def q(self) -> Gaussian:
         """The Gaussian at the current position."""
@@ -421,3 +427,9 @@ def fit_picture(follower: PathFollower, forward: bool = False) -> tuple[VGroup, 
                        follower.log_evidence - FIT_BAR_FLOOR_BELOW, height=2.9)
     bar.shift(FIT_BAR_TOP - bar[1].get_center())
     return plot, key, bar
+
+
+def reveal_fit_plot(scene: Scene, plot: VGroup, key: Mobject) -> None:
+    """Draw a :func:`posterior_fit_plot` (axes, then the curves) with its legend rows."""
+    scene.play(Create(plot[0]), FadeIn(plot[1]))
+    scene.play(Create(plot[2]), FadeIn(plot[3]), FadeIn(key))

@@ -57,7 +57,7 @@ class WhyLikelihoodIsHard(LectureScene):
         # This integral is the bottleneck
         self.caption("This integral, over every possible z, is the bottleneck.")
         integral = VGroup(equation[2][3:], equation[3], equation[4])  # skip the "log"
-        box = style.emphasis_box(integral, colour=theme.warning)
+        box = style.emphasis_box(integral, colour=theme.warning, buff=0.06)
         warning = style.tex(r"\textbf{This integral is the bottleneck.}", color=theme.warning)
         warning.next_to(box, RIGHT, buff=0.5)
         self.play(Create(box), FadeIn(warning, shift=0.2 * LEFT))

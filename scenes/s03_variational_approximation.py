@@ -18,7 +18,6 @@ from manim import (
     Polygon,
     VGroup,
     Write,
-    smooth,
 )
 
 from scenes import formulas, plots, style
@@ -64,16 +63,14 @@ class VariationalApproximation(LectureScene):
         # Start from a poor guess: q far from the true posterior
         self.caption("Start from a poor guess of q: the ELBO is low, the gap is large.")
         plot, legend, bar = plots.fit_picture(follower, forward=True)
-        self.play(Create(plot[0]), FadeIn(plot[1]))
-        self.play(Create(plot[2]), FadeIn(plot[3]), FadeIn(legend[:2]))
+        plots.reveal_fit_plot(self, plot, legend[:2])
         self.play(FadeIn(bar))
         self.wait(2)
         self.key_frame("poor-start")
 
         # Fit: maximising the ELBO walks q onto the posterior, the gap shrinks
         self.caption("Maximising the ELBO moves q onto one mode and shrinks the gap (the KL).")
-        self.play(follower.position.animate.set_value(follower.end), run_time=FIT_SECONDS,
-                  rate_func=smooth)
+        self.play(follower.to_end(FIT_SECONDS))
         self.wait(2)
         self.key_frame("fitted")
 

@@ -19,7 +19,6 @@ from manim import (
     FadeOut,
     VGroup,
     Write,
-    smooth,
 )
 
 from scenes import formulas, plots, style
@@ -53,15 +52,13 @@ class WhatELBOOptimizes(LectureScene):
         plot, legend, bar = plots.fit_picture(follower)
         kl_box = style.emphasis_box(identity[4], colour=theme.kl, buff=0.06)
         self.play(FadeIn(bar), Create(kl_box))
-        self.play(Create(plot[0]), FadeIn(plot[1]), FadeIn(legend))
-        self.play(Create(plot[2]), FadeIn(plot[3]))
+        plots.reveal_fit_plot(self, plot, legend)
         self.wait(2.5)
         self.key_frame("gap-picture")
 
         # The slide-3 fit again: the ELBO rises, the gap shrinks
         self.caption("Fit q again: as the ELBO rises, the gap (the KL to the posterior) shrinks.")
-        self.play(follower.position.animate.set_value(follower.end), run_time=FIT_SECONDS,
-                  rate_func=smooth)
+        self.play(follower.to_end(FIT_SECONDS))
         self.wait(2)
         self.key_frame("gap-shrinks")
 
