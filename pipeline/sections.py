@@ -107,8 +107,8 @@ def last_frame(video: Path) -> Image.Image:
         # Seek to the keyframe at or before the last two seconds and decode from there:
         # cheap even for a long scene at 60 fps.
         if stream.duration and float(stream.duration * stream.time_base) > 2.0:
-            container.seek(stream.duration - int(2.0 / stream.time_base), stream=stream,
-                           backward=True)
+            end = (stream.start_time or 0) + stream.duration
+            container.seek(end - int(2.0 / stream.time_base), stream=stream, backward=True)
         chosen = None
         for chosen in container.decode(stream):  # noqa: B007 (the last one is wanted)
             pass
