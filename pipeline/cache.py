@@ -41,7 +41,7 @@ from .headless import REPO_ROOT
 from .validate import VideoFacts, file_sha256
 
 # Bump when the entry format or anything the pipeline adds to a scene's output changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 MTIME_MARGIN_NS = 50_000_000
 

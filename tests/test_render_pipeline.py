@@ -18,6 +18,7 @@ import pytest
 from pipeline.build import build_video, final_video_path
 from pipeline.cache import SceneCache
 from pipeline.render import longest_first, render_scenes
+from pipeline.stitch import stitch
 from pipeline.validate import VideoError, check_stitched, probe_video
 from tests.fake_scenes import edit, fake_specs, make_fake_project
 
@@ -171,22 +172,21 @@ def test_recorded_inputs_of_a_real_scene_are_its_import_closure(tmp_path: Path) 
     assert "pipeline/worker.py" not in files  # the worker itself is machinery, not input
 
 
-def _tiny_video(path: Path, frames: int, shade: int) -> None:
-    """A few 64x64 H.264 frames, written with PyAV (no Manim: milliseconds)."""
+def _tiny_video(path: Path, frames: int, shade: int, size: tuple[int, int] = (64, 64)) -> None:
+    """A few flat H.264 frames at 15 fps, written with PyAV (no Manim: milliseconds)."""
     import numpy as np
 
+    width, height = size
     with av.open(str(path), "w") as container:
         stream = container.add_stream("libx264", rate=15)
-        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         for k in range(frames):
-            image = np.full((64, 64, 3), (shade + 7 * k) % 256, dtype=np.uint8)
+            image = np.full((height, width, 3), (shade + 7 * k) % 256, dtype=np.uint8)
             container.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")))
         container.mux(stream.encode())
 
 
 def test_stitch_handles_quotes_and_spaces_in_paths(tmp_path: Path) -> None:
-    from pipeline.stitch import stitch
-
     folder = tmp_path / "Dr O'Brien's lectures"
     folder.mkdir()
     parts = [folder / "one 'a'.mp4", folder / "two.mp4"]
@@ -226,3 +226,21 @@ def test_input_saved_during_the_render_is_not_trusted(project: Path, tmp_path: P
     store(started)
     lookup = SceneCache(tmp_path / "media", "low").lookup(spec, settings)
     assert not lookup.hit and "style.py changed" in lookup.reason
+
+
+def test_stitched_check_accepts_parameter_sets_repeated_at_each_splice(tmp_path: Path) -> None:
+    # Files whose SPS/PPS live only in the MP4 header get them repeated in-band in front of
+    # each segment by the concat demuxer: the pictures are untouched and the check must pass
+    # (it compared whole packets at first and rejected every such stitch).
+    parts = []
+    for k, frames in enumerate([12, 20, 9, 16, 25, 11, 14, 18, 10, 22, 13, 17, 15]):
+        parts.append(tmp_path / f"{k:02d}.mp4")
+        _tiny_video(parts[-1], frames, 19 * k, size=(854, 480))
+    out = tmp_path / "joined.mp4"
+    stitch(parts, out)
+    with av.open(str(out)) as container:
+        first = next(p for p in container.demux(video=0) if p.size)
+    with av.open(str(parts[0])) as container:
+        original = next(p for p in container.demux(video=0) if p.size)
+    assert first.size > original.size  # the parameter sets were added in-band
+    check_stitched(out, [probe_video(p) for p in parts], "low")
