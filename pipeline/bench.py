@@ -235,45 +235,90 @@ def _git_state() -> str:
         return "unknown"
 
 
+class Budget:
+    """The session's time limit: a step runs only if its expected duration still fits."""
+
+    def __init__(self, minutes: float | None) -> None:
+        self.deadline = time.monotonic() + 60 * minutes if minutes else None
+
+    def fits(self, seconds: float) -> bool:
+        """True when a step expected to take ``seconds`` ends before the deadline."""
+        return self.deadline is None or time.monotonic() + seconds <= self.deadline
+
+
 def run_benchmark(specs: Sequence[registry.SceneSpec], runs: int, high_runs: int,
-                  output: Path, log: Callable[[str], None] = print) -> None:
+                  output: Path, minutes: float | None = None,
+                  log: Callable[[str], None] = print) -> None:
     """Measure and write ``output``, rewritten after each part so that a session cut short
-    still leaves its numbers. Order: one full low-quality round; the re-runs, stitch and
-    profile (cheap, on that round's media); the remaining rounds; high quality."""
+    still leaves its numbers.
+
+    Order: one full low-quality round (always); the re-runs, stitch and profile (cheap, on
+    that round's media); the remaining rounds; high quality. With ``minutes``, a step after
+    the first round runs only if its expected duration (from the first round) fits in the
+    budget; what did not fit is listed in the report.
+    """
     bench = Bench(specs, log)
-    report = Report(specs, runs, high_runs, _git_state())
+    budget = Budget(minutes)
+    report = Report(specs, runs, high_runs, _git_state(), minutes=minutes)
     try:
-        _low_round(bench, report, 1, runs, log, output)
-        _low_reruns(bench, report, runs, log, output)
+        for kind in ROUND:
+            _cold_low(bench, report, kind, 1, runs, log)
+        report.load.append(os.getloadavg()[0])
+        write_text_atomic(output, report.markdown())
+        _low_reruns(bench, report, runs, budget, log, output)
+        # The longest scene bounds a parallel render: profile it, or the typical one if the
+        # longest does not fit in the budget.
         longest = max(specs, key=lambda s: report.scene_low[s.key].median)
-        log(f"profiling {longest.class_name} at low quality")
-        report.profile = (longest, profile_scene(bench, longest, "low"))
+        for candidate in dict.fromkeys([longest, report.touched]):
+            expected = 1.6 * report.scene_low[candidate.key].median  # cProfile's slow-down
+            if budget.fits(expected):
+                log(f"profiling {candidate.class_name} at low quality")
+                report.profile = (candidate, profile_scene(bench, candidate, "low"))
+                break
+            report.skipped.append(f"the profile of {candidate.class_name} (~{expected:.0f} s)")
         write_text_atomic(output, report.markdown())
         for k in range(2, runs + 1):
-            _low_round(bench, report, k, runs, log, output)
+            for kind in ROUND:
+                sample = report.sample(kind)
+                expected = 1.1 * sample.median
+                if budget.fits(expected):
+                    _cold_low(bench, report, kind, k, runs, log)
+                else:
+                    report.skipped.append(f"round {k}: {kind} (~{expected:.0f} s)")
+            report.load.append(os.getloadavg()[0])
+            write_text_atomic(output, report.markdown())
         if high_runs:
-            _measure_high(bench, report, high_runs, log, output)
+            expected = 5 * report.full_j2.median * high_runs  # 1080p60 vs 480p15, measured ~4.5x
+            if budget.fits(expected):
+                _measure_high(bench, report, high_runs, log, output)
+            else:
+                report.skipped.append(f"high quality, {high_runs} full render(s) with --jobs 2 "
+                                      f"(~{expected / 60:.0f} min)")
+        write_text_atomic(output, report.markdown())
     finally:
         bench.close()
     log(f"wrote {output}")
 
 
-def _low_round(bench: Bench, report: Report, k: int, runs: int, log: Callable[[str], None],
-               output: Path) -> None:
-    """One cold render each: ours with --jobs 1, ours with --jobs 2, plain Manim."""
-    log(f"[low round {k}/{runs}] render.py --jobs 1 (cold)")
-    report.frames_low = _cold_render(bench, "low", 1, "low-j1", report.full_j1,
-                                     report.scene_low)
-    log(f"[low round {k}/{runs}] render.py --jobs 2 (cold)")
-    _cold_render(bench, "low", 2, "low-j2", report.full_j2, {})
-    log(f"[low round {k}/{runs}] plain manim, scene after scene (cold)")
-    report.plain.values.append(bench.plain_manim("low", bench.fresh_media("plain")))
-    report.load.append(os.getloadavg()[0])
-    write_text_atomic(output, report.markdown())
+ROUND = ("--jobs 1", "--jobs 2", "plain Manim")
 
 
-def _low_reruns(bench: Bench, report: Report, runs: int, log: Callable[[str], None],
-                output: Path) -> None:
+def _cold_low(bench: Bench, report: Report, kind: str, k: int, runs: int,
+              log: Callable[[str], None]) -> None:
+    """One cold low-quality render of the whole selection: ours (``--jobs 1``/``2``) or plain
+    Manim scene after scene."""
+    log(f"[low round {k}/{runs}] {kind} (cold)")
+    if kind == "--jobs 1":
+        report.frames_low = _cold_render(bench, "low", 1, "low-j1", report.full_j1,
+                                         report.scene_low)
+    elif kind == "--jobs 2":
+        _cold_render(bench, "low", 2, "low-j2", report.full_j2, {})
+    else:
+        report.plain.values.append(bench.plain_manim("low", bench.fresh_media("plain")))
+
+
+def _low_reruns(bench: Bench, report: Report, runs: int, budget: Budget,
+                log: Callable[[str], None], output: Path) -> None:
     """Re-runs on the --jobs 2 round's media: nothing changed; one scene edited (the scene of
     median render time: a typical edit); then the stitch and its check in-process."""
     media = bench.tmp / "low-j2"
@@ -284,6 +329,10 @@ def _low_reruns(bench: Bench, report: Report, runs: int, log: Callable[[str], No
     touched = report.touched = by_time[len(by_time) // 2]
     source = bench.tree / "scenes" / f"{touched.module}.py"
     for k in range(runs):
+        expected = report.scene_low[touched.key].median + report.unchanged_low.median
+        if k and not budget.fits(expected):
+            report.skipped.append(f"edited-scene re-run {k + 1} (~{expected:.0f} s)")
+            continue
         log(f"[low] {touched.class_name} edited, re-run {k + 1}/{runs}")
         source.write_text(source.read_text() + f"\n# benchmark edit {k}\n")
         report.one_changed.values.append(bench.timed(bench.render_command("low", 2, media)))
@@ -337,7 +386,14 @@ class Report:
     full_high_j2: Sample = field(default_factory=Sample)
     load: list[float] = field(default_factory=list)
     profile: tuple[registry.SceneSpec, str] | None = None
+    minutes: float | None = None
+    skipped: list[str] = field(default_factory=list)
     started: str = field(default_factory=lambda: datetime.now().strftime("%Y-%m-%d %H:%M"))
+
+    def sample(self, kind: str) -> Sample:
+        """The full-render sample of one kind of :data:`ROUND`."""
+        return {"--jobs 1": self.full_j1, "--jobs 2": self.full_j2,
+                "plain Manim": self.plain}[kind]
 
     def _scene_arg(self) -> str:
         if len(self.specs) == len(registry.SCENES):
@@ -352,7 +408,9 @@ class Report:
             "# Render benchmarks",
             "",
             f"Measured by `make bench` (`python -m pipeline.bench --runs {self.runs} "
-            f"--high-runs {self.high_runs}`) on {self.started}, commit {self.git}: "
+            f"--high-runs {self.high_runs}"
+            f"{f' --minutes {self.minutes:g}' if self.minutes else ''}`) on {self.started}, "
+            f"commit {self.git}: "
             f"{platform.platform()}, {cores} cores, Python {platform.python_version()}. "
             f"{len(self.specs)} scenes. Every number is the median of the runs, with min-max.",
             "The machine is shared with other engineers; the 1-minute load average after each "
@@ -387,6 +445,10 @@ class Report:
             f"{self.check_low.cell(3)} |",
             "",
         ]
+        if self.skipped:
+            lines += [f"Not measured, as it would not have ended within the {self.minutes:g}-"
+                      "minute budget of this session (estimated from the first round):", "",
+                      *(f"- {step}" for step in self.skipped), ""]
         lines += self._ratios(cores)
         lines += self._per_scene()
         lines += self._high()
@@ -395,7 +457,8 @@ class Report:
             lines += ["## Where render time goes",
                       "",
                       f"cProfile of `manim render -ql --disable_caching` of {spec.class_name} "
-                      "(the longest scene), in-process, top functions by own time:",
+                      f"({self.scene_low[spec.key].median:.0f} s to render), in-process, top "
+                      "functions by own time:",
                       "", table, ""]
         return "\n".join(lines) + "\n"
 
@@ -486,9 +549,12 @@ def _yes(ok: bool) -> str:
               help="Cold high-quality renders (--jobs 2); 0 skips high quality.")
 @click.option("--scene", "scene_names", multiple=True, metavar="NAME",
               help="Benchmark only these scenes (default: all).")
+@click.option("--minutes", type=click.FloatRange(min=1), default=None,
+              help="Time budget: after the first round, skip what would not end in time.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               default=REPO_ROOT / "BENCHMARKS.md", show_default=True)
-def main(runs: int, high_runs: int, scene_names: tuple[str, ...], output: Path) -> None:
+def main(runs: int, high_runs: int, scene_names: tuple[str, ...], minutes: float | None,
+         output: Path) -> None:
     """Measure the render pipeline against plain Manim and write BENCHMARKS.md."""
     try:
         specs = ([registry.by_name(n) for n in scene_names] if scene_names
@@ -498,7 +564,7 @@ def main(runs: int, high_runs: int, scene_names: tuple[str, ...], output: Path) 
     missing = [s.class_name for s in specs if not s.path.exists()]
     if missing:
         raise click.ClickException(f"scene modules missing: {', '.join(missing)}")
-    run_benchmark(specs, runs, high_runs, output,
+    run_benchmark(specs, runs, high_runs, output, minutes,
                   log=lambda line: click.echo(f"{time.strftime('%H:%M:%S')} {line}"))
 
 
