@@ -1,8 +1,9 @@
 """Slide 8: Evidence Lower Bound (ELBO).
 
-The two terms slide 7 ended on (reconstruction minus the KL to the prior) get their name: the
-left side L(theta, phi; x) is written, and the whole objective is framed. Maximising it does two
-things at once, each tied by an arrow, a colour and a label to the term that does it.
+Slide 7 ended on the bound log p(x) >= reconstruction - KL to the prior, its two terms named.
+Here the bound's right side gets its own name: L(theta, phi; x) is written in place of
+"log p(x) >=", and the objective is framed. Maximising it does two things at once, each tied by
+an arrow, a colour and a label to the term that does it.
 """
 
 from __future__ import annotations
@@ -11,19 +12,22 @@ from manim import (
     DOWN,
     LEFT,
     UP,
+    Animation,
+    AnimationGroup,
     Arrow,
     Brace,
     Create,
     FadeIn,
     GrowArrow,
     Mobject,
+    Transform,
     TransformMatchingTex,
     VGroup,
     Write,
 )
 
 from scenes import formulas, style
-from scenes.lecture import LectureScene
+from scenes.derivation import DerivationScene
 
 FORMULA_Y = 1.2
 ITEM_TOP = -1.3
@@ -31,21 +35,20 @@ FORMULA_SIZE = style.MATH_SIZE + 4
 ITEM_SIZE = style.HEADING_SIZE + 2
 
 
-class EvidenceLowerBound(LectureScene):
+class EvidenceLowerBound(DerivationScene):
     """Slide 8: L(theta, phi; x) = E_q[log p(x|z)] - KL(q(z|x) || p(z)) and its two effects."""
 
     def construct(self) -> None:
         theme = self.theme
         self.show_title_bar()
 
-        # The two terms, as slide 7 ended
+        # The bound and its two named terms, as slide 7 ended
         self.caption("Slide 7 ended on two terms: reconstruction minus regularization.")
-        rhs = style.math("=", *formulas.ELBO_RHS, size=FORMULA_SIZE)
-        rhs.move_to([0, FORMULA_Y, 0])
-        self.play(FadeIn(rhs))
-        recon_brace = self._term_brace(rhs[1], "Reconstruction", theme.posterior)
-        kl_brace = self._term_brace(rhs[3], "Regularization", theme.kl)
-        self.play(FadeIn(recon_brace, kl_brace, shift=0.1 * UP))
+        bound = style.math(formulas.LOG_EVIDENCE, r"\geq", *formulas.ELBO_RHS)
+        bound.next_to([0, style.content_top(), 0], DOWN, buff=0.3)
+        self.play(FadeIn(bound))
+        recon_brace = self.name_term(bound[2], "Reconstruction", theme.data)
+        kl_brace = self.name_term(bound[4], "Regularization", theme.kl)
         self.wait(2)
         self.key_frame("two-terms")
 
@@ -56,13 +59,13 @@ class EvidenceLowerBound(LectureScene):
         heading.to_edge(LEFT, buff=style.SAFE_MARGIN + 0.4)
         objective = style.math(formulas.ELBO_LHS, "=", *formulas.ELBO_RHS, size=FORMULA_SIZE)
         objective.move_to([0.2, FORMULA_Y, 0])
-        self.play(FadeIn(heading, shift=0.2 * DOWN))
         self.play(
-            TransformMatchingTex(rhs, objective),
-            recon_brace.animate.match_x(objective[2]),
-            kl_brace.animate.match_x(objective[4]),
+            TransformMatchingTex(bound, objective),
+            *(self._follow(brace, term) for brace, term in ((recon_brace, objective[2]),
+                                                            (kl_brace, objective[4]))),
             run_time=2,
         )
+        self.play(FadeIn(heading, shift=0.2 * DOWN))
         frame = style.emphasis_box(objective, colour=theme.elbo, buff=0.15)
         self.play(Create(frame))
         self.wait(2)
@@ -79,7 +82,7 @@ class EvidenceLowerBound(LectureScene):
         # 1. Improves reconstruction quality: the reconstruction term
         self.caption("1. It improves reconstruction quality: the first term.")
         first = style.tex(r"1. Improves\\reconstruction quality", size=ITEM_SIZE,
-                          color=theme.posterior)
+                          color=theme.data)
         self._tie(first, recon_brace, x=-0.15)
         self.wait(2)
         self.key_frame("reconstruction")
@@ -92,12 +95,16 @@ class EvidenceLowerBound(LectureScene):
         self.wait(3)
         self.key_frame("regularization")
 
-    def _term_brace(self, term: Mobject, label: str, colour: str) -> VGroup:
-        """A brace under a term with its name in the term's colour."""
-        brace = Brace(term, DOWN, buff=0.3, color=colour)  # clears the frame drawn later
-        name = style.text(label, size=style.LABEL_SIZE + 2, colour=colour, weight="BOLD")
-        name.next_to(brace, DOWN, buff=0.1)
-        return VGroup(brace, name)
+    def _follow(self, named: VGroup, term: Mobject) -> Animation:
+        """Move a term's brace and name (from ``name_term``) under the term's new place.
+
+        The brace is rebuilt to the term's new width, and sits low enough to clear the frame
+        drawn around the objective.
+        """
+        brace, label = named
+        new_brace = Brace(term, DOWN, buff=0.3, color=brace.get_color())
+        new_label = label.copy().next_to(new_brace, DOWN, buff=0.08)
+        return AnimationGroup(Transform(brace, new_brace), Transform(label, new_label))
 
     def _tie(self, item: Mobject, term_brace: VGroup, x: float) -> None:
         """Show a numbered effect under its term, with an arrow from the term's label."""
