@@ -68,12 +68,12 @@ class Summary(LectureScene):
         self.wait(1.5)
         self.key_frame("derivation")
 
-        # 5. Result: ELBO = Reconstruction - KL
+        # 5. Result: ELBO = Reconstruction - KL (term colours as named on slides 7 and 8)
         self.caption("5. The result: ELBO equals reconstruction minus KL.")
         result = style.math(r"\text{ELBO}", "=", r"\text{Reconstruction}", "-", r"\KL",
                             size=CONTENT_SIZE + 4)
         result[0].set_color(theme.elbo)
-        result[2].set_color(theme.posterior)
+        result[2].set_color(theme.data)
         box = self._step(4, "Result", result)
         self.play(Create(style.emphasis_box(VGroup(box, result), colour=theme.elbo)))
         self.wait(2)
@@ -85,7 +85,7 @@ class Summary(LectureScene):
                             size=style.HEADING_SIZE)
         reasons = VGroup(
             style.tex(r"$\bullet$ Explaining the data (reconstruction)", size=style.HEADING_SIZE,
-                      color=theme.posterior),
+                      color=theme.data),
             style.tex(r"$\bullet$ Maintaining a usable latent space (regularization)",
                       size=style.HEADING_SIZE, color=theme.kl),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
