@@ -27,7 +27,7 @@ class RewritingTheLikelihood(DerivationScene):
         self.caption("Step 1: multiply and divide by q(z|x) inside the integral.")
         step = self.step_line(r"\textbf{Step 1:} Multiply and divide by $\qp(\z \given \x)$ "
                               r"inside the integral.")
-        self.wait(2.5)
+        self.wait(2.6)
 
         # Start from the log-likelihood: the log of an integral over z
         self.caption("Start from the log-likelihood: the log of an integral over z.")
@@ -41,14 +41,14 @@ class RewritingTheLikelihood(DerivationScene):
         self.caption("Put q(z|x) / q(z|x) under the integral: it equals 1.")
         grown = style.math("=", INTEGRAL, *frac(Q, Q), r"\;", formulas.JOINT, DZ)
         self.place_line(grown, start, buff=0.7, align=start[1])
-        self.play(*carry(start.copy(), grown, "=", INTEGRAL, formulas.JOINT, DZ), run_time=1.5)
+        self.play(*carry(start.copy(), grown, "=", INTEGRAL, formulas.JOINT, DZ), run_time=1.6)
         one = pieces(grown, Q, "}{")
-        self.play(GrowFromCenter(one), run_time=1.5)
+        self.play(GrowFromCenter(one), run_time=1.6)
         box = style.emphasis_box(one, buff=0.06)
         equals_one = style.math("= 1", color=self.theme.highlight, size=style.LABEL_SIZE + 4)
         equals_one.next_to(box, DOWN, buff=0.12)
         self.play(FadeIn(box), FadeIn(equals_one, shift=0.1 * UP))
-        self.wait(2.5)
+        self.wait(2.6)
         self.key_frame("times-one")
 
         # The factors regroup: q times the ratio p / q
@@ -56,7 +56,7 @@ class RewritingTheLikelihood(DerivationScene):
         self.play(FadeOut(VGroup(box, equals_one)))
         regrouped = style.math("=", INTEGRAL, Q, r"\cdot", *RATIO, DZ)
         self.place_line(regrouped, start, buff=0.7, align=start[1])
-        self.derive(grown, regrouped, why="factors regrouped", copy=False, wait=2.5)
+        self.derive(grown, regrouped, why="factors regrouped", copy=False, wait=2.6)
         self.key_frame("regrouped")
 
         # Same value, a more useful form
@@ -65,6 +65,6 @@ class RewritingTheLikelihood(DerivationScene):
                            r"in a useful form.")
         remark.next_to(regrouped, DOWN, buff=0.9).set_x(0)
         self.play(FadeIn(remark, shift=0.2 * UP))
-        self.wait(3.5)
+        self.wait(3.6)
         self.key_frame("same-value")
 

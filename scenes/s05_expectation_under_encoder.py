@@ -73,7 +73,7 @@ class ExpectationUnderEncoder(DerivationScene):
                               r"\, d\z")
         self.place_line(integral, step, buff=0.7)
         self.play(Write(integral), run_time=2)
-        self.wait(1.5)
+        self.wait(1.6)
 
         # The q under the integral travels into the subscript of E
         self.caption("Integrating against q(z|x) is taking an expectation under q(z|x).")
@@ -85,10 +85,10 @@ class ExpectationUnderEncoder(DerivationScene):
         moving = integral.copy()
         target_box = style.emphasis_box(piece(expectation, Q), colour=theme.approx, buff=0.03)
         self.play(TransformMatchingTex(moving, expectation),
-                  ReplacementTransform(box.copy(), target_box), run_time=2.5)
+                  ReplacementTransform(box.copy(), target_box), run_time=2.6)
         why = self.why(r"$\int \q(\z)\, f(\z)\, d\z = \E_{\q}[f(\z)]$", expectation)
         self.play(FadeIn(why, shift=0.2 * LEFT))
-        self.wait(2.5)
+        self.wait(2.6)
         self.key_frame("expectation")
 
         # Why this matters: we can estimate it by sampling from q
@@ -112,7 +112,7 @@ class ExpectationUnderEncoder(DerivationScene):
         left_edge = style.safe_box()[0] + 0.3
         density.shift((left_edge - density.axes.get_left()[0]) * RIGHT
                       + (AXIS_Y - density.axes.c2p(0, 0)[1]) * UP)
-        self.play(FadeIn(density), run_time=1.5)
+        self.play(FadeIn(density), run_time=1.6)
         self._read_ratios(density.axes, q, run)
 
         # The running mean of the ratios converges to the true p(x)
@@ -169,7 +169,7 @@ class ExpectationUnderEncoder(DerivationScene):
                 self.play(FadeIn(dot, scale=0.5), Create(to_q), Create(to_p), FadeIn(readout))
             else:
                 self.play(FadeIn(dot, scale=0.5), Create(to_q), Create(to_p), run_time=0.8)
-            self.wait(0.7)
+            self.wait(0.8)
             if i == KEY_SAMPLE:
                 self.key_frame("ratios")
             self.play(FadeOut(VGroup(to_q, to_p)), run_time=0.4)
@@ -205,7 +205,7 @@ class ExpectationUnderEncoder(DerivationScene):
         true_text = style.math(r"\text{true } \pt(\x) =", size=style.LABEL_SIZE)
         true_label = VGroup(true_text, true_value).arrange(RIGHT, buff=0.12)
         true_label.next_to(axes, UP, buff=0.2).align_to(axes, LEFT).shift(0.3 * RIGHT)
-        self.play(Create(axes), FadeIn(tick_labels, k_label), run_time=1.5)
+        self.play(Create(axes), FadeIn(tick_labels, k_label), run_time=1.6)
         self.play(Create(true_line), FadeIn(true_label))
         self.wait(1)
 

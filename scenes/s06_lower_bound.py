@@ -81,7 +81,7 @@ class LowerBound(DerivationScene):
                           color=self.theme.muted)
         mean_label = style.math(r"\E[X]", size=style.LABEL_SIZE)
         mean_label.next_to(axes.c2p(mean_x, LOG_BOTTOM), DOWN, buff=0.12)
-        self.play(Create(spokes), FadeIn(average), run_time=1.5)
+        self.play(Create(spokes), FadeIn(average), run_time=1.6)
         self.play(Create(drop), FadeIn(mean_label), FadeIn(top))
         gap_line = Line(below, on_curve, color=self.theme.kl, stroke_width=6)
         brace = Brace(gap_line, LEFT, buff=0.1, color=self.theme.kl)
@@ -137,7 +137,7 @@ class LowerBound(DerivationScene):
         origin = style.tex(r"\textbf{This is where ``lower bound'' comes from.}",
                            size=style.HEADING_SIZE, color=self.theme.highlight)
         origin.next_to(bound, DOWN, buff=0.45).set_x(0)
-        self.play(Write(origin), run_time=1.5)
+        self.play(Write(origin), run_time=1.6)
         self.wait(3)
         self.key_frame("lower-bound")
 

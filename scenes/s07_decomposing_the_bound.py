@@ -85,7 +85,7 @@ class DecomposingTheBound(DerivationScene):
                   ReplacementTransform(VGroup(*moving[half + 1:]), elbo[3]), run_time=2)
         why = self.why(r"$\KL = \E_{\q}[\log \q - \log \p]$", elbo, side=LEFT)
         self.play(FadeIn(why))
-        self.wait(2.5)
+        self.wait(2.6)
         self.key_frame("kl")
 
         # Name the two terms
@@ -96,10 +96,10 @@ class DecomposingTheBound(DerivationScene):
         result = style.math(formulas.LOG_EVIDENCE, r"\geq", *formulas.ELBO_RHS)
         result.next_to([0, style.content_top(), 0], DOWN, buff=0.3)
         self.play(ReplacementTransform(elbo[1:], result[2:]),
-                  ReplacementTransform(elbo[0], result[1]), FadeIn(result[0]), run_time=1.5)
+                  ReplacementTransform(elbo[0], result[1]), FadeIn(result[0]), run_time=1.6)
         reconstruction = self.name_term(result[2], "Reconstruction", theme.data)
         regularization = self.name_term(result[4], "Regularization", theme.kl)
-        self.wait(2.5)
+        self.wait(2.6)
         self.key_frame("named-terms")
 
         # The interpretation table
@@ -108,7 +108,7 @@ class DecomposingTheBound(DerivationScene):
         table.next_to(VGroup(reconstruction, regularization), DOWN, buff=0.8).set_x(0)
         self.play(FadeIn(table[:2]))
         self.play(LaggedStart(*(FadeIn(row, shift=0.1 * UP) for row in table[2:]),
-                              lag_ratio=0.6), run_time=2.5)
+                              lag_ratio=0.6), run_time=2.6)
         self.wait(4)
         self.key_frame("interpretation")
 
