@@ -22,6 +22,7 @@ from .cache import SceneCache, settings_fingerprint
 from .captions import merge_cues, read_srt, scene_cues, to_srt, to_vtt
 from .chapters import chapters_vtt
 from .handout import write_handout
+from .qualities import QUALITIES
 from .render import MEDIA_DIR, RenderResult, build_dir, manim_flags, variant
 from .sections import SectionsError, last_frame, section_frames
 from .stitch import Chapter, video_duration
@@ -129,18 +130,25 @@ def write_scene_vtts(results: Sequence[RenderResult], quality: str, theme: str,
 
 def frames_from_render_cache(spec: SceneSpec, quality: str, theme: str,
                              media_dir: Path = MEDIA_DIR) -> SceneFrames | None:
-    """The key frames of ``spec``'s cached render, if the scene has not changed since."""
-    cache = SceneCache(media_dir, variant(quality, theme))
-    lookup = cache.lookup(spec, settings_fingerprint(quality, theme, manim_flags(quality)))
-    if not lookup.hit:
-        return None
-    entry = lookup.entry
-    log = build_dir(spec, quality, theme, media_dir) / "render.log"
-    result = RenderResult(spec, entry.video_path, 0.0, log, cached=True, facts=entry.video)
-    try:
-        return section_frames(result, quality, theme, media_dir)
-    except SectionsError:
-        return None  # rendered before sections were saved: run it headless instead
+    """The key frames of ``spec``'s cached render, if the scene has not changed since.
+
+    The render at ``quality`` is preferred, then any other quality of the same theme: frames
+    are scaled to the headless size anyway, so a lecturer who rendered at low quality gets a
+    fast ``--handout`` without passing ``--quality low`` again.
+    """
+    for q in [quality, *(name for name in QUALITIES if name != quality)]:
+        cache = SceneCache(media_dir, variant(q, theme))
+        lookup = cache.lookup(spec, settings_fingerprint(q, theme, manim_flags(q)))
+        if not lookup.hit:
+            continue
+        entry = lookup.entry
+        log = build_dir(spec, q, theme, media_dir) / "render.log"
+        result = RenderResult(spec, entry.video_path, 0.0, log, cached=True, facts=entry.video)
+        try:
+            return section_frames(result, q, theme, media_dir)
+        except SectionsError:
+            continue  # rendered before sections were saved
+    return None
 
 
 def write_frames_only(specs: Sequence[SceneSpec], quality: str, theme: str, storyboard: bool,

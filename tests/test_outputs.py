@@ -232,6 +232,12 @@ def test_storyboard_only_reuses_unchanged_renders(lecture: LectureBuild) -> None
     band = built.shape[0] // 5
     assert np.abs(again[band:] - built[band:]).max() == 0
 
+    # Asked for another quality (the handout has none in its name), the low render serves.
+    events.clear()
+    write_frames_only(lecture.specs, "medium", THEME, storyboard=False, handout=True,
+                      media_dir=lecture.media, on_event=events.append)
+    assert all(", from its render, " in e for e in events) and len(events) == 3
+
 
 def test_outputs_survive_a_deleted_build_folder(lecture: LectureBuild,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
