@@ -150,6 +150,6 @@ class DerivationScene(LectureScene):
             self.play(FadeIn(group, shift=0.15 * direction))
         return group
 
-    def clear(self, *mobjects: Mobject, run_time: float = 0.8) -> None:
+    def fade_out(self, *mobjects: Mobject, run_time: float = 0.8) -> None:
         """Fade mobjects out together."""
         self.play(FadeOut(VGroup(*mobjects)), run_time=run_time)

@@ -101,8 +101,8 @@ class LowerBound(DerivationScene):
 
         # Apply it to log E_q[p / q]: the log moves inside the expectation
         self.caption("Applied to our expression, the log moves inside the expectation.")
-        self.clear(axes, curve, points, spokes, average, top, drop, mean_label, gap_line,
-                   brace, gap_label, top_label, average_label, readout, ratio, concave)
+        self.fade_out(axes, curve, points, spokes, average, top, drop, mean_label, gap_line,
+                      brace, gap_label, top_label, average_label, readout, ratio, concave)
         self.play(jensen.animate.next_to(step, RIGHT, buff=0.8))
         evidence = style.math(formulas.LOG_EVIDENCE, "=", r"\log", *expectation_q(*RATIO))
         self.place_line(evidence, step, buff=0.45)
