@@ -21,6 +21,7 @@ from manim import (
     DecimalNumber,
     Dot,
     FadeIn,
+    Integer,
     LaggedStart,
     Line,
     TransformMatchingTex,
@@ -77,10 +78,9 @@ class LowerBound(DerivationScene):
                                      color=self.theme.muted) for p in points))
         average = Dot(below, radius=0.08, color=self.theme.elbo)
         top = Dot(on_curve, radius=0.08, color=self.theme.posterior)
-        drop = DashedLine(axes.c2p(mean_x, LOG_BOTTOM), on_curve, stroke_width=2,
-                          color=self.theme.muted)
+        drop = DashedLine(axes.c2p(mean_x, 0), below, stroke_width=2, color=self.theme.muted)
         mean_label = style.math(r"\E[X]", size=style.LABEL_SIZE)
-        mean_label.next_to(axes.c2p(mean_x, LOG_BOTTOM), DOWN, buff=0.12)
+        mean_label.next_to(axes.c2p(mean_x, 0), UP, buff=0.12)
         self.play(Create(spokes), FadeIn(average), run_time=1.6)
         self.play(Create(drop), FadeIn(mean_label), FadeIn(top))
         gap_line = Line(below, on_curve, color=self.theme.kl, stroke_width=6)
@@ -157,9 +157,12 @@ class LowerBound(DerivationScene):
         curve_label.next_to(axes.c2p(X_TOP, float(np.log(X_TOP))), DOWN + LEFT, buff=0.15)
         points = VGroup(*(Dot(axes.c2p(x, lx), radius=0.06, color=theme.latent)
                           for x, lx in zip(picture.x_values, picture.log_x, strict=True)))
-        self.play(Create(axes), FadeIn(x_label))
+        ticks = VGroup(*(Integer(y, font_size=style.MIN_FONT_SIZE, color=theme.muted)
+                         .next_to(axes.c2p(0, y), LEFT, buff=0.12)
+                         for y in range(-2, int(LOG_BOTTOM) - 1, -2)))
+        self.play(Create(axes), FadeIn(x_label, ticks))
         self.play(Create(curve), FadeIn(curve_label))
-        return axes, VGroup(curve, curve_label, x_label), points
+        return axes, VGroup(curve, curve_label, x_label, ticks), points
 
     def _readout(self, picture) -> VGroup:
         """The two sides of Jensen's inequality for these samples, as live numbers."""
