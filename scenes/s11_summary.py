@@ -22,7 +22,6 @@ from manim import (
 )
 
 from scenes import style
-from scenes.cards import show_unnumbered_title_bar
 from scenes.lecture import LectureScene
 
 BOX_WIDTH, BOX_HEIGHT = 3.5, 0.62
@@ -39,7 +38,7 @@ class Summary(LectureScene):
 
     def construct(self) -> None:
         theme = self.theme
-        show_unnumbered_title_bar(self)
+        self.show_title_bar()
 
         # 1. Goal: maximize log p(x)
         self.caption("1. The goal: maximize the log-likelihood of the data, log p(x).")

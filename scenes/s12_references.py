@@ -9,7 +9,6 @@ from __future__ import annotations
 from manim import DOWN, UP, FadeIn, Line, VGroup, Write
 
 from scenes import style
-from scenes.cards import show_unnumbered_title_bar
 from scenes.lecture import LectureScene
 
 AUTHORS = "Kingma \\& Welling (2014)"
@@ -23,7 +22,7 @@ class References(LectureScene):
 
     def construct(self) -> None:
         theme = self.theme
-        show_unnumbered_title_bar(self)
+        self.show_title_bar()
 
         # The paper the derivation follows
         self.caption("Reference: Kingma and Welling (2014), Auto-Encoding Variational Bayes.")
