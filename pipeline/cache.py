@@ -43,8 +43,6 @@ from .validate import VideoFacts, file_sha256
 # Bump when the entry format or anything the pipeline adds to a scene's output changes.
 CACHE_FORMAT = 2
 
-MTIME_MARGIN_NS = 50_000_000
-
 # Distributions whose version can change a rendered frame or its encoding.
 _DISTRIBUTIONS = ("manim", "av", "pycairo", "manimpango", "numpy", "scipy", "pillow")
 _TEX_BINARIES = ("latex", "dvisvgm")
@@ -215,31 +213,21 @@ class SceneCache:
             return Lookup(None, "cached video is missing, truncated or damaged")
         return Lookup(entry, "unchanged")
 
-    def store(self, spec: SceneSpec, settings: Mapping[str, str], input_files: Iterable[Path],
+    def store(self, spec: SceneSpec, settings: Mapping[str, str], inputs: Mapping[Path, str],
               video: Path, captions: Path | None, facts: VideoFacts,
-              render_seconds: float, render_started_ns: int = 0) -> CacheEntry:
+              render_seconds: float) -> CacheEntry:
         """Move a freshly rendered and probed video into the cache and record its entry.
 
+        ``inputs`` maps each input file to its content hash *as the render saw it* (the
+        worker hashes them when they are loaded): a file saved while the scene rendered then
+        no longer matches, and the next run renders the scene again.
         The old entry is removed first and the new one written last (atomically), so a crash
         in between leaves no entry, i.e. a miss, never an entry naming the wrong video.
-        An input modified after ``render_started_ns`` (``time.time_ns()``; a lecturer saving
-        while the scene renders) is recorded as changed: the video may show the older content,
-        so the next run renders the scene again.
         """
         folder = self.scene_folder(spec)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "entry.json").unlink(missing_ok=True)
-        inputs = {}
-        # File times come from the kernel's coarse clock (a few ms behind time_ns): a margin
-        # makes a save right at the start count as during the render (the safe side).
-        since = render_started_ns - MTIME_MARGIN_NS
-        for path in map(Path, input_files):
-            try:
-                edited = path.stat().st_mtime_ns >= since
-            except FileNotFoundError:
-                edited = True
-            inputs[display_path(path)] = ("changed during the render" if edited
-                                          else self.hasher.sha256(path) or "")
+        inputs = {display_path(Path(p)): sha for p, sha in inputs.items()}
         entry = CacheEntry(spec.key, cache_key(settings, inputs), dict(settings), inputs,
                            facts, render_seconds, folder)
         os.replace(video, entry.video_path)  # same file system: media/build -> media/cache

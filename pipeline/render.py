@@ -190,7 +190,6 @@ class _Running:
     spec: SceneSpec
     proc: subprocess.Popen
     started: float
-    started_ns: int
     media: Path
     log: Path
     report: Path
@@ -222,7 +221,6 @@ class _Renderer:
         if os.environ.get("PYTHONPATH"):
             pythonpath.append(os.environ["PYTHONPATH"])
         env = {**os.environ, THEME_ENV_VAR: self.theme, "PYTHONPATH": os.pathsep.join(pythonpath)}
-        started_ns = time.time_ns()  # inputs saved after this may not be in the video
         with log.open("w") as log_file:
             proc = subprocess.Popen(
                 command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
@@ -232,7 +230,7 @@ class _Renderer:
                 start_new_session=True,
                 preexec_fn=_set_parent_death_signal if sys.platform == "linux" else None,
             )
-        return _Running(spec, proc, time.perf_counter(), started_ns, media, log, report)
+        return _Running(spec, proc, time.perf_counter(), media, log, report)
 
     def finish(self, run: _Running) -> RenderResult:
         seconds = time.perf_counter() - run.started
@@ -249,9 +247,9 @@ class _Renderer:
                                 error=report.get("error") or "render failed")
         facts = VideoFacts.from_json(report["video"])
         video = manim_video_path(run.media, run.spec, self.quality)
-        inputs = [Path(p) for p in report["inputs"]]
+        inputs = {Path(p): sha for p, sha in report["inputs"].items()}
         entry = self.cache.store(run.spec, self.settings, inputs, video,
-                                 video.with_suffix(".srt"), facts, seconds, run.started_ns)
+                                 video.with_suffix(".srt"), facts, seconds)
         self.cache.record_render_time(run.spec, seconds)
         return RenderResult(run.spec, entry.video_path, seconds, run.log, facts=facts)
 

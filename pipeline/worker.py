@@ -20,6 +20,7 @@ heavy before Manim itself.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -44,6 +45,12 @@ class DependencyRecorder:
         self.excludes = tuple(os.path.realpath(e) for e in
                               [*excludes, sys.prefix, sys.base_prefix, sys.exec_prefix])
         self.opened: set[str] = set()
+        # Content hash of each input as the render saw it, taken as early as possible: an
+        # asset when it is opened, the modules loaded so far when the scene starts rendering.
+        # A file saved later than that (a lecturer editing while the scene renders) then no
+        # longer matches, and the next run renders the scene again.
+        self.hashes: dict[str, str] = {}
+        self._hashing = False
         # This worker's own modules (pipeline.worker and its package) are machinery, not
         # inputs of the scene: changing them does not change a frame.
         self.machinery = self._loaded_project_modules()
@@ -68,6 +75,24 @@ class DependencyRecorder:
         real = os.path.realpath(os.fsdecode(path))
         if self.wanted(real) and os.path.isfile(real):
             self.opened.add(real)
+            self._hash(real)
+
+    def _hash(self, path: str) -> None:
+        if path in self.hashes or self._hashing:
+            return
+        self._hashing = True  # reading the file raises "open" again: do not recurse
+        try:
+            with open(path, "rb") as f:
+                self.hashes[path] = hashlib.file_digest(f, "sha256").hexdigest()
+        except OSError:
+            pass  # gone already: files() reports it without a hash, i.e. as changed
+        finally:
+            self._hashing = False
+
+    def snapshot(self) -> None:
+        """Hash every project module loaded so far (called as the scene starts rendering)."""
+        for path in self._loaded_project_modules() - self.machinery:
+            self._hash(path)
 
     def _loaded_project_modules(self) -> set[str]:
         found = set()
@@ -79,12 +104,17 @@ class DependencyRecorder:
                     found.add(real)
         return found
 
-    def files(self) -> list[str]:
-        """Every project file the render depended on, sorted."""
-        return sorted(self.opened | (self._loaded_project_modules() - self.machinery))
+    def files(self) -> dict[str, str]:
+        """Every project file the render depended on, with its content hash as the render
+        saw it (hashed now for modules first imported after the scene started)."""
+        paths = sorted(self.opened | (self._loaded_project_modules() - self.machinery))
+        for path in paths:
+            self._hash(path)
+        return {path: self.hashes.get(path, "") for path in paths}
 
 
-def _run_manim(manim_args: list[str]) -> tuple[int, BaseException | None]:
+def _run_manim(manim_args: list[str], recorder: DependencyRecorder
+               ) -> tuple[int, BaseException | None]:
     """Run ``manim <args>`` in this process; return its exit code and the scene's exception."""
     from manim.__main__ import main
     from manim.scene.scene import Scene
@@ -93,6 +123,7 @@ def _run_manim(manim_args: list[str]) -> tuple[int, BaseException | None]:
     original_render = Scene.render
 
     def render(self, *args, **kwargs):
+        recorder.snapshot()
         try:
             return original_render(self, *args, **kwargs)
         except Exception as error:
@@ -133,10 +164,10 @@ def main(argv: list[str] | None = None) -> int:
     recorder = DependencyRecorder(args.root, args.exclude)
     sys.addaudithook(recorder.audit)
     started = time.perf_counter()
-    report: dict = {"ok": False, "error": None, "error_type": None, "inputs": [],
+    report: dict = {"ok": False, "error": None, "error_type": None, "inputs": {},
                     "video": None}
     args.video.unlink(missing_ok=True)  # never report a video left by an earlier render
-    code, error = _run_manim(manim_args)
+    code, error = _run_manim(manim_args, recorder)
     report["manim_seconds"] = time.perf_counter() - started
     report["inputs"] = recorder.files()
     if error is not None:

@@ -41,6 +41,7 @@ def fake_specs(root: Path) -> dict[str, FakeSpec]:
         FakeSpec(2, None, "Beta", "s_beta", "Beta", root=root),
         FakeSpec(3, None, "Boom", "s_boom", "Boom", root=root),
         FakeSpec(4, None, "Slow", "s_slow", "Slow", root=root),
+        FakeSpec(5, None, "Editor", "s_editor", "Editor", root=root),
     )
     return {s.class_name: s for s in specs}
 

@@ -199,33 +199,21 @@ def test_stitch_handles_quotes_and_spaces_in_paths(tmp_path: Path) -> None:
 
 
 def test_input_saved_during_the_render_is_not_trusted(project: Path, tmp_path: Path) -> None:
-    # The scene's video may show the content from before the save: store the entry, but as
-    # stale, so the next run renders the scene again. (Cache API on a tiny video: no Manim.)
-    import time
+    # Editor saves a change to fakelecture/style.py halfway through its own render, as a
+    # lecturer might: its video shows the style as it was, so the cache must not vouch for
+    # it under the content now on disk.
+    media = tmp_path / "media"
+    spec = fake_specs(project)["Editor"]
+    assert rendered(build(project, media, ["Editor"])) == ["Editor"]
+    lookup = SceneCache(media, "low").lookup(spec, _low_settings())
+    assert not lookup.hit and "fakelecture/style.py changed" in lookup.reason
 
+
+def _low_settings() -> dict[str, str]:
     from pipeline.cache import settings_fingerprint
+    from pipeline.render import manim_flags
 
-    spec = fake_specs(project)["Alpha"]
-    cache = SceneCache(tmp_path / "media", "low")
-    settings = settings_fingerprint("low", "dark", ["-ql"])
-    inputs = [spec.path, project / "fakelecture" / "style.py"]
-
-    def store(started_ns: int) -> None:
-        video = tmp_path / "render.mp4"
-        _tiny_video(video, 5, 90)
-        cache.store(spec, settings, inputs, video, None, probe_video(video), 1.0, started_ns)
-
-    for path in inputs:  # saved well before the render
-        os.utime(path, (time.time() - 10, time.time() - 10))
-    started = time.time_ns()
-    store(started)  # nothing saved since the render started
-    assert cache.lookup(spec, settings).hit
-
-    started = time.time_ns()
-    edit(project / "fakelecture" / "style.py")  # saved while "rendering"
-    store(started)
-    lookup = SceneCache(tmp_path / "media", "low").lookup(spec, settings)
-    assert not lookup.hit and "style.py changed" in lookup.reason
+    return settings_fingerprint("low", "dark", manim_flags("low"))
 
 
 def test_stitched_check_accepts_parameter_sets_repeated_at_each_splice(tmp_path: Path) -> None:
