@@ -6,8 +6,9 @@
 Runs Manim's own ``manim render`` command in this process (so a render here is exactly a
 plain ``manim render``), and around it
 
-- records the project files the render depends on: the project modules it imported and the
-  project files it opened for reading (an audit hook on ``open``), for the scene cache;
+- records the project files the render depends on, for the scene cache: the project modules
+  it imported and the project files it opened for reading (an audit hook on ``open``), each
+  with its content hash as the render loaded it;
 - catches the scene's exception itself (Manim prints it as a rich traceback and exits 1), so
   the summary can quote its first line;
 - decodes the finished MP4 from first to last frame (:func:`pipeline.validate.probe_video`);
@@ -158,8 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exclude", action="append", default=[])
     parser.add_argument("manim_args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
-    manim_args = [a for a in args.manim_args if a != "--"] if args.manim_args[:1] == ["--"] \
-        else args.manim_args
+    manim_args = args.manim_args[1:] if args.manim_args[:1] == ["--"] else args.manim_args
 
     recorder = DependencyRecorder(args.root, args.exclude)
     sys.addaudithook(recorder.audit)
