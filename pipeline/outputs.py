@@ -6,7 +6,8 @@ Every file is written atomically (:mod:`pipeline.atomic`).
 
 Names, beside ``media/vae-derivation-<variant>.mp4`` (variant = quality, plus ``-light`` for
 the light theme): ``.srt``, ``.vtt``, ``-chapters.vtt``, ``-poster.png``, ``-storyboard.png``;
-the handout is ``media/vae-derivation-handout[-light].pdf`` (frames only: no quality in it).
+the handout is ``media/vae-derivation-handout[-light].pdf`` (frames only: no quality in it);
+per-scene WebVTT goes beside the per-scene files, ``media/scenes/<variant>/NN-title.vtt``.
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def poster_source(specs: Sequence[SceneSpec]) -> int:
 def write_lecture_outputs(results: Sequence[RenderResult], chapters: Sequence[Chapter],
                           video: Path, quality: str, theme: str, media_dir: Path = MEDIA_DIR,
                           on_event: Callable[[str], None] = print) -> LectureOutputs:
-    """Write captions, chapters, poster and storyboard for a video stitched from ``results``.
+    """Write captions (the whole video's, and WebVTT beside each per-scene file), chapters,
+    poster and storyboard for a video stitched from ``results``.
 
     The storyboard's frames are the last frames of the scenes' section videos (each ends on a
     key frame), so they are the video's own pictures and no scene is run again.
