@@ -77,7 +77,7 @@ class DerivationScene(LectureScene):
     def step_line(self, content: str) -> Mobject:
         """Write the script's "Step N: ..." line under the title bar and return it."""
         line = style.tex(content)
-        line.next_to([0, style.content_top(), 0], DOWN, buff=0.1).to_edge(LEFT, buff=0.8)
+        style.at_content_top(line, buff=0.1)
         self.play(FadeIn(line, shift=0.2 * DOWN))
         return line
 

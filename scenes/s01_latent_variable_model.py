@@ -46,7 +46,7 @@ class LatentVariableModel(LectureScene):
         # Goal: model data x as generated from latent variables z
         self.caption("Goal: model data x as generated from latent variables z.")
         goal = style.tex(r"\textbf{Goal:} model data $\x$ as generated from latent variables $\z$")
-        goal.next_to([0, style.content_top(), 0], DOWN, buff=0.1).to_edge(LEFT, buff=0.8)
+        style.at_content_top(goal, buff=0.1)
         self.play(FadeIn(goal, shift=0.2 * DOWN))
         self.wait(2.5)
 

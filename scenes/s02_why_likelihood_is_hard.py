@@ -45,7 +45,7 @@ class WhyLikelihoodIsHard(LectureScene):
         self.caption("The problem: computing p(x) requires an intractable integral.")
         problem = style.tex(r"\textbf{The problem:} Computing $\pt(\x)$ requires an "
                             r"intractable integral.")
-        problem.next_to([0, style.content_top(), 0], DOWN, buff=0.15).to_edge(LEFT, buff=0.8)
+        style.at_content_top(problem)
         self.play(FadeIn(problem, shift=0.2 * DOWN))
         self.wait(1.5)
         equation = style.math(*formulas.LOG_MARGINAL)

@@ -43,7 +43,7 @@ class VariationalApproximation(LectureScene):
         self.caption("Solution: learn an encoder network to approximate the true posterior.")
         solution = style.tex(r"\textbf{Solution:} Learn an encoder network to approximate "
                              r"the true posterior.")
-        solution.next_to([0, style.content_top(), 0], DOWN, buff=0.15).to_edge(LEFT, buff=0.8)
+        style.at_content_top(solution)
         approx = style.math(formulas.Q_ENCODER, r"\approx", formulas.TRUE_POSTERIOR)
         approx.next_to(solution, DOWN, buff=0.45).align_to(solution, LEFT).shift(0.4 * RIGHT)
         self.play(FadeIn(solution, shift=0.2 * DOWN))

@@ -39,7 +39,7 @@ class WhatELBOOptimizes(LectureScene):
         # The gap between true likelihood and ELBO
         self.caption("The gap between the true likelihood and the ELBO is a KL divergence.")
         heading = style.tex(r"\textbf{The gap between true likelihood and ELBO:}")
-        heading.next_to([0, style.content_top(), 0], DOWN, buff=0.15).to_edge(LEFT, buff=0.8)
+        style.at_content_top(heading)
         identity = style.math(*formulas.GAP_IDENTITY)
         identity.next_to(heading, DOWN, buff=0.35).align_to(heading, LEFT).shift(0.4 * RIGHT)
         self.play(FadeIn(heading, shift=0.2 * DOWN))

@@ -323,3 +323,11 @@ def table(
     rule = Line([0, rule_y, 0], [total_width, rule_y, 0], stroke_width=2, color=theme.muted)
     result = VGroup(placed_rows[0], rule, *placed_rows[1:])
     return result.move_to([0, 0, 0])
+
+
+LEAD_INDENT = 0.8
+
+
+def at_content_top(mobject: Mobject, buff: float = 0.15) -> Mobject:
+    """Place a slide's lead line ("Goal: ...", "Step 2: ...") at the top left of the content."""
+    return mobject.next_to([0, content_top(), 0], DOWN, buff=buff).to_edge(LEFT, buff=LEAD_INDENT)
