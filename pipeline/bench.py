@@ -526,8 +526,10 @@ class Report:
 
     def _high(self) -> list[str]:
         if not self.full_high_j2.values:
+            why = ("it did not fit in the time budget (see above)" if self.high_runs
+                   else "`--high-runs 0`")
             return ["## High quality (1080p60)", "",
-                    "Not measured in this session (`--high-runs 0`).", ""]
+                    f"Not measured in this session: {why}.", ""]
         frames = sum(self.frames_high.values())
         return ["## High quality (1080p60)", "",
                 "| What | Wall time, s |", "|---|---|",
