@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from scenes import registry
-from scenes.style import THEMES
+from scenes.themes import THEMES
 
 from .build import build_video
 from .cache import SceneCache

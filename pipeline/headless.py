@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from scenes.registry import SceneSpec
-from scenes.style import THEME_ENV_VAR
+from scenes.themes import THEME_ENV_VAR
 
 from .qualities import QUALITIES
 

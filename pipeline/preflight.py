@@ -16,6 +16,7 @@ import hashlib
 import importlib
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from .atomic import write_text_atomic
 from .cache import binary_identity, distribution_version
-from .headless import theme_env
+from .headless import REPO_ROOT, theme_env
 from .qualities import QUALITIES
 
 SETUP_HINT = "make setup"
@@ -48,6 +49,7 @@ _BYTES_PER_SECOND_LOW = 14_000
 _DISK_COPIES = 5
 _DISK_MARGIN = 200 * 2**20  # LaTeX files, logs, headroom
 DEFAULT_SCENE_SECONDS = 60.0  # a scene never rendered yet
+STYLE_MODULE = REPO_ROOT / "scenes" / "style.py"
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,17 @@ class Problem:
         return f"{self.what}\n  fix: {self.fix}"
 
 
-def check_python_modules(modules: Sequence[tuple[str, str]] = PYTHON_MODULES) -> list[Problem]:
-    """Every module a render imports must import."""
+def check_python_modules(modules: Sequence[tuple[str, str]] = PYTHON_MODULES,
+                         passed: Path | None = None) -> list[Problem]:
+    """Every module a render imports must import.
+
+    ``passed`` is a file remembering the last check that passed: importing Manim and SciPy
+    takes about half a second, so it is skipped while the interpreter and the installed
+    versions of the distributions are the same as then.
+    """
+    key = _modules_key(modules)
+    if passed is not None and passed.exists() and passed.read_text().strip() == key:
+        return []
     problems = []
     for module, distribution in modules:
         try:
@@ -72,7 +83,14 @@ def check_python_modules(modules: Sequence[tuple[str, str]] = PYTHON_MODULES) ->
                 f"Python package {distribution!r} cannot be imported ({type(error).__name__}: "
                 f"{str(error).splitlines()[0] if str(error) else module})",
                 f"{PIP_INSTALL}   (or: {SETUP_HINT})"))
+    if passed is not None and not problems:
+        write_text_atomic(passed, key + "\n")
     return problems
+
+
+def _modules_key(modules: Sequence[tuple[str, str]]) -> str:
+    parts = [sys.executable, *(f"{d}={distribution_version(d)}" for _, d in modules)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def check_tex_binaries() -> list[Problem]:
@@ -83,10 +101,15 @@ def check_tex_binaries() -> list[Problem]:
 
 
 def _tex_check_key(theme: str) -> str:
-    """What decides whether the TeX check passes: the template's full text and the binaries."""
-    from scenes import style
+    """What decides whether the TeX check passes: the template's preamble, the module that
+    builds the template, Manim (its default template) and the ``latex``/``dvisvgm`` binaries.
 
-    parts = [style.tex_template(theme).body, distribution_version("manim"),
+    Computed without importing Manim, so that a run whose check is remembered starts fast.
+    """
+    from scenes import themes
+
+    style_source = hashlib.sha256(STYLE_MODULE.read_bytes()).hexdigest()
+    parts = [themes.tex_preamble(theme), style_source, distribution_version("manim"),
              *(binary_identity(b) for b in ("latex", "dvisvgm"))]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
@@ -97,13 +120,13 @@ def check_tex_template(theme: str, passed: Path | None = None) -> list[Problem]:
     ``passed`` is a file remembering the last check that passed: the compile (0.7 s) is skipped
     while the template text and the ``latex``/``dvisvgm`` binaries are the same as then.
     """
-    from manim import tempconfig
-
-    from scenes import style
-
     key = _tex_check_key(theme)
     if passed is not None and passed.exists() and passed.read_text().strip() == key:
         return []
+    from manim import tempconfig  # imported only when the check runs: Manim is slow to load
+
+    from scenes import style
+
     with tempfile.TemporaryDirectory(prefix="vae-preflight-") as tmp:
         options = {"media_dir": tmp, "verbosity": "CRITICAL", "no_latex_cleanup": False}
         try:
@@ -163,15 +186,21 @@ def check_free_disk(media_dir: Path, quality: str, video_seconds: float) -> list
 
 
 def preflight(quality: str, theme: str, media_dir: Path, video_seconds: float) -> list[Problem]:
-    """Run every check; return the problems (empty when the render can start)."""
-    problems = check_python_modules()
-    problems += check_output_folder(media_dir)
-    if not any("not writable" in p.what for p in problems):
+    """Run every check; return the problems (empty when the render can start).
+
+    The two slow checks (imports, TeX compile) are remembered under ``media/cache`` once they
+    pass, until what decides them changes.
+    """
+    problems = check_output_folder(media_dir)
+    writable = not problems
+    remembered = Path(media_dir) / "cache"
+    problems += check_python_modules(
+        passed=remembered / "preflight-modules.txt" if writable else None)
+    if writable:
         problems += check_free_disk(media_dir, quality, video_seconds)
     tex = check_tex_binaries()
     problems += tex
     if not tex and not any("'manim'" in p.what for p in problems):
-        writable = not any("not writable" in p.what for p in problems)
-        passed = Path(media_dir) / "cache" / f"preflight-tex-{theme}.txt" if writable else None
+        passed = remembered / f"preflight-tex-{theme}.txt" if writable else None
         problems += check_tex_template(theme, passed)
     return problems

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scenes.registry import SceneSpec
-from scenes.style import THEME_ENV_VAR
+from scenes.themes import THEME_ENV_VAR
 
 from .atomic import atomic_path
 from .cache import SceneCache, settings_fingerprint

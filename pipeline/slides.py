@@ -21,7 +21,7 @@ import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from scenes.style import THEMES
+from scenes.themes import THEMES
 
 from .atomic import atomic_path, write_text_atomic
 from .outputs import lecture_path

@@ -24,7 +24,7 @@ from pipeline.cache import SceneCache
 from pipeline.lock import RenderLock
 from pipeline.render import render_scenes
 from pipeline.validate import VideoError, probe_video
-from scenes import style
+from scenes import style, themes
 from tests.fake_scenes import fake_specs, make_fake_project
 
 pytestmark = pytest.mark.render
@@ -123,6 +123,23 @@ def test_missing_python_package_names_the_install_command() -> None:
     problems = preflight.check_python_modules([("surely_not_a_module", "surely-not")])
     assert "'surely-not' cannot be imported" in problems[0].what
     assert "pip install" in problems[0].fix
+
+
+def test_import_check_is_remembered_until_the_packages_change(monkeypatch,
+                                                             tmp_path: Path) -> None:
+    passed = tmp_path / "preflight-modules.txt"
+    missing = [("surely_not_a_module", "surely-not")]
+    assert preflight.check_python_modules(missing, passed) and not passed.exists()
+    assert preflight.check_python_modules(passed=passed) == [] and passed.exists()
+
+    def no_import(name: str):
+        raise AssertionError(f"imported {name} although nothing changed")
+
+    monkeypatch.setattr(preflight.importlib, "import_module", no_import)
+    assert preflight.check_python_modules(passed=passed) == []  # remembered: no import
+    # Another installed version (here: another list of distributions) checks again.
+    problems = preflight.check_python_modules([("numpy", "numpy")], passed)
+    assert "imported numpy although nothing changed" in problems[0].what
 
 
 def test_output_folder_missing_is_created_unwritable_is_refused(tmp_path: Path) -> None:
@@ -380,7 +397,9 @@ def test_tex_check_is_remembered_until_the_template_changes(monkeypatch, tmp_pat
     assert preflight.check_tex_template("dark", passed) == []  # remembered: no compile
     monkeypatch.undo()
 
-    monkeypatch.setattr(style, "tex_template",
-                        lambda _theme: TexTemplate(preamble=r"\usepackage{surelynotapackage}"))
+    # An edited preamble (scenes/themes.py) changes the remembered key and the template.
+    broken = r"\usepackage{surelynotapackage}"
+    monkeypatch.setattr(themes, "tex_preamble", lambda _theme: broken)
+    monkeypatch.setattr(style, "tex_template", lambda _theme: TexTemplate(preamble=broken))
     problems = preflight.check_tex_template("dark", passed)  # another template: compiled
     assert "surelynotapackage.sty not found" in problems[0].what
