@@ -25,9 +25,15 @@ from .chapters import chapters_vtt
 from .handout import write_handout
 from .qualities import QUALITIES
 from .render import MEDIA_DIR, RenderResult, build_dir, manim_flags, variant
-from .sections import SectionsError, last_frame, section_frames
+from .sections import SectionsError, last_frame, remembered_section_frames, section_frames
 from .stitch import Chapter, video_duration
-from .storyboard import SceneFrames, capture_scene, capture_scenes, write_storyboard
+from .storyboard import (
+    THUMB_WIDTH,
+    SceneFrames,
+    capture_scene,
+    capture_scenes,
+    write_storyboard,
+)
 
 
 def lecture_path(quality: str, theme: str, suffix: str, media_dir: Path = MEDIA_DIR) -> Path:
@@ -96,7 +102,7 @@ def write_lecture_outputs(results: Sequence[RenderResult], chapters: Sequence[Ch
     # The poster is the title card's final picture (its last key frame) at the video's quality.
     poster = last_frame(videos[poster_source([r.spec for r in results])])
     with atomic_path(out.poster) as tmp:
-        poster.save(tmp, optimize=True)
+        poster.save(tmp, format="PNG")
     on_event(f"captions ({len(cues)} cues), chapters, poster and storyboard written")
     return out
 
@@ -104,7 +110,7 @@ def write_lecture_outputs(results: Sequence[RenderResult], chapters: Sequence[Ch
 def _frames_of(result: RenderResult, quality: str, theme: str, media_dir: Path,
                on_event: Callable[[str], None]) -> SceneFrames:
     try:
-        return section_frames(result, quality, theme, media_dir)
+        return remembered_section_frames(result, quality, theme, THUMB_WIDTH, media_dir)
     except SectionsError as missing:  # e.g. media/build was deleted but media/cache kept
         on_event(f"{missing}; taking its key frames headless instead")
         return capture_scene(result.spec, theme)

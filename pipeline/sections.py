@@ -12,6 +12,7 @@ section *ends* at is the next section's name, and the last section ends at the s
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from fractions import Fraction
@@ -20,10 +21,12 @@ from pathlib import Path
 import av
 from PIL import Image
 
+from .atomic import atomic_path, write_text_atomic
 from .captions import SRT_ROUNDING, Cue, read_srt
 from .render import MEDIA_DIR, RenderResult, build_dir, manim_video_path
 from .stitch import video_duration
 from .storyboard import Frame, SceneFrames, caption_at, thumbnail
+from .validate import file_sha256
 
 END = "end"  # what the last section of a scene ends at
 
@@ -135,3 +138,50 @@ def section_frames(result: RenderResult, quality: str, theme: str,
                             caption_at(cues, float(step.duration))))
     duration = float(sum((s.duration for s in steps), Fraction(0)))
     return SceneFrames(result.spec, tuple(frames), duration)
+
+
+def remembered_section_frames(result: RenderResult, quality: str, theme: str, width: int,
+                              media_dir: Path = MEDIA_DIR) -> SceneFrames:
+    """:func:`section_frames` at ``width``, remembered beside the scene's cached video.
+
+    The build's storyboard needs every scene's key frames after every stitch; decoding and
+    scaling them all again cost about a second, most of a one-scene re-run's overhead. So
+    each scene's frames are kept as small PNGs in ``<cache entry>/key-frames-<width>/``,
+    keyed by everything they come from (the scene video, its captions, its section index):
+    only the scenes just rendered are decoded again.
+    """
+    if result.video is None:
+        raise SectionsError(f"{result.spec.key}: no video")
+    folder = result.video.parent / f"key-frames-{width}"
+    index = sections_index(result, quality, theme, media_dir)
+    if not index.exists():
+        return section_frames(result, quality, theme, media_dir, width)  # raises, says why
+    sources = [result.facts.sha256 if result.facts is not None else file_sha256(result.video),
+               hashlib.sha256(result.captions.read_bytes()).hexdigest()
+               if result.captions is not None else "no captions",
+               hashlib.sha256(index.read_bytes()).hexdigest(), str(width)]
+    key = hashlib.sha256("\0".join(sources).encode()).hexdigest()
+    manifest = folder / "frames.json"
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        if data["key"] == key:
+            frames = []
+            for f in data["frames"]:
+                with Image.open(folder / f["file"]) as image:
+                    frames.append(Frame(f["name"], f["time"], image.convert("RGB"),
+                                        f["caption"]))
+            return SceneFrames(result.spec, tuple(frames), data["duration"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # missing, damaged or outdated: decoded again below
+    scene = section_frames(result, quality, theme, media_dir, width)
+    manifest.unlink(missing_ok=True)  # never an index naming half-written pictures
+    entries = []
+    for k, frame in enumerate(scene.frames):
+        name = f"{k:02d}.png"
+        with atomic_path(folder / name) as tmp:
+            frame.image.save(tmp, format="PNG", compress_level=1)  # speed over size: a cache
+        entries.append({"file": name, "name": frame.name, "time": frame.time,
+                        "caption": frame.caption})
+    write_text_atomic(manifest, json.dumps({"key": key, "duration": scene.duration,
+                                            "frames": entries}, indent=1))
+    return scene

@@ -20,7 +20,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from scenes.registry import SceneSpec
-from scenes.style import THEMES
+from scenes.themes import THEMES
 
 from .atomic import atomic_path
 from .captions import SRT_ROUNDING
@@ -145,6 +145,8 @@ def frame_label(index: int, frame: Frame) -> str:
 
 def thumbnail(image: Image.Image, width: int) -> Image.Image:
     """``image`` scaled to ``width`` pixels wide, aspect kept (high-quality downscale)."""
+    if image.width == width:
+        return image
     height = round(image.height * width / image.width)
     return image.resize((width, height), Image.Resampling.LANCZOS)
 
@@ -214,5 +216,7 @@ def write_storyboard(scenes: Sequence[SceneFrames], path: Path, theme: str = "da
     """Write the storyboard PNG atomically and return its path."""
     image = storyboard_image(scenes, theme, subtitle)
     with atomic_path(path) as tmp:
-        image.save(tmp, optimize=True)
+        # zlib's default level: a third of the time of optimize=True for a file 1% larger
+        # (0.25 s vs 0.76 s for the 2064x5152 sheet), and it is written after every build.
+        image.save(tmp, format="PNG")
     return path

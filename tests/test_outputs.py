@@ -239,6 +239,50 @@ def test_storyboard_only_reuses_unchanged_renders(lecture: LectureBuild) -> None
     assert all(", from its render, " in e for e in events) and len(events) == 3
 
 
+def test_storyboard_decodes_only_scenes_whose_render_changed(
+        lecture: LectureBuild, monkeypatch: pytest.MonkeyPatch) -> None:
+    # After a build each scene's key frames are remembered beside its cached video, so the
+    # next build's storyboard decodes only the scenes it rendered anew (issue 8: a one-scene
+    # re-run costs that scene, not the whole storyboard).
+    import pipeline.sections as sections
+
+    storyboard = output(lecture, "-storyboard.png")
+    original = storyboard.read_bytes()
+    built = np.asarray(Image.open(storyboard).convert("RGB"), float)
+    decoded: list[Path] = []
+    real_last_frame = sections.last_frame
+
+    def counting_last_frame(video: Path) -> Image.Image:
+        decoded.append(video)
+        return real_last_frame(video)
+
+    monkeypatch.setattr(sections, "last_frame", counting_last_frame)
+    results = lecture.build.results
+    try:
+        write_lecture_outputs(results, lecture.build.chapters, lecture.build.video, QUALITY,
+                              THEME, lecture.media, on_event=lambda _: None)
+        assert decoded == []  # every scene's frames came from its remembered thumbnails
+        again = np.asarray(Image.open(storyboard).convert("RGB"), float)
+        band = built.shape[0] // 5  # the subtitle line above may differ
+        assert np.abs(again[band:] - built[band:]).max() == 0
+
+        # A scene whose captions changed (as after an edit and a re-render) is decoded again.
+        changed = results[1]
+        srt = changed.captions
+        assert srt is not None
+        text = srt.read_text()
+        srt.write_text(text.replace("First beat", "First  beat"))
+        try:
+            write_lecture_outputs(results, lecture.build.chapters, lecture.build.video,
+                                  QUALITY, THEME, lecture.media, on_event=lambda _: None)
+        finally:
+            srt.write_text(text)
+        steps = sections.scene_steps(changed, QUALITY, THEME, lecture.media)
+        assert decoded == [step.source for step in steps]
+    finally:
+        storyboard.write_bytes(original)
+
+
 def test_outputs_survive_a_deleted_build_folder(lecture: LectureBuild,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     # media/build holds the section videos; media/cache the scene videos. Without the first,
