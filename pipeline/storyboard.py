@@ -11,6 +11,7 @@ The handout (:mod:`pipeline.handout`) lays out the same frames, one page per sce
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -139,8 +140,16 @@ def wrap_text(draw: ImageDraw.ImageDraw, text: str, width: int, fnt,
 
 
 def frame_label(index: int, frame: Frame) -> str:
-    """``2. Integrating z out gives ...``: the beat's caption, else the key frame's name."""
-    return f"{index}. {frame.caption or frame.name}"
+    """``2. Integrating z out gives ...``: the beat's caption, else the key frame's name.
+
+    A caption that is itself an item of a numbered list (the summary's "1. The goal: ...")
+    loses its own number, so the label does not read "1. 1. The goal".
+    """
+    text = _LIST_NUMBER.sub("", frame.caption) if frame.caption else frame.name
+    return f"{index}. {text}"
+
+
+_LIST_NUMBER = re.compile(r"^\d+\.\s+")
 
 
 def thumbnail(image: Image.Image, width: int) -> Image.Image:

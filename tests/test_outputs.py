@@ -20,7 +20,16 @@ from pipeline.chapters import read_chapters_vtt
 from pipeline.outputs import lecture_path, write_frames_only, write_lecture_outputs
 from pipeline.sections import last_frame, section_frames, sections_index
 from pipeline.stitch import video_duration
-from pipeline.storyboard import COLUMNS, GAP, MARGIN, THUMB_WIDTH, caption_at, capture_scene
+from pipeline.storyboard import (
+    COLUMNS,
+    GAP,
+    MARGIN,
+    THUMB_WIDTH,
+    Frame,
+    caption_at,
+    capture_scene,
+    frame_label,
+)
 from scenes.style import THEMES
 from tests.lecture_build import QUALITY, THEME, LectureBuild, lecture_build
 
@@ -320,6 +329,16 @@ def test_key_frames_carry_their_beats_caption(lecture: LectureBuild,
     for a, b in zip(rendered.frames, headless.frames, strict=False):
         diff = np.abs(np.asarray(a.image, float) - np.asarray(b.image, float))
         assert diff.mean() < 2.0, a.name
+
+
+def test_frame_labels_number_each_key_frame_once() -> None:
+    picture = Image.new("RGB", (4, 4))
+    assert frame_label(2, Frame("split", 1.0, picture, "Multiply and divide by q.")) == \
+        "2. Multiply and divide by q."
+    # The summary's captions are a numbered list of their own: one number, not "1. 1. ...".
+    assert frame_label(1, Frame("goal", 1.0, picture, "1. The goal: maximize log p(x).")) == \
+        "1. The goal: maximize log p(x)."
+    assert frame_label(3, Frame("tail", 1.0, picture)) == "3. tail"
 
 
 def test_caption_at_reads_through_millisecond_rounding() -> None:
