@@ -24,7 +24,7 @@ from scenes.registry import SceneSpec
 
 from .atomic import atomic_path, write_text_atomic
 from .headless import REPO_ROOT
-from .outputs import write_lecture_outputs
+from .outputs import lecture_path, write_lecture_outputs
 from .render import (
     MEDIA_DIR,
     RenderResult,
@@ -36,9 +36,11 @@ from .stitch import Chapter, stitch, video_duration
 from .validate import check_stitched
 
 
-def final_video_path(quality: str, theme: str, media_dir: Path = MEDIA_DIR) -> Path:
-    """``media/vae-derivation-<quality>[-<theme>].mp4``."""
-    return media_dir / f"vae-derivation-{variant(quality, theme)}.mp4"
+def final_video_path(quality: str, theme: str, media_dir: Path = MEDIA_DIR,
+                     part: str = "") -> Path:
+    """``media/vae-derivation-<quality>[-<theme>][-<part>].mp4`` (``part``: a selection of
+    scenes, see :func:`pipeline.outputs.part_name`)."""
+    return lecture_path(quality, theme, ".mp4", media_dir, part)
 
 
 @dataclass
@@ -77,8 +79,8 @@ def chapters_for(results: Sequence[RenderResult]) -> list[Chapter]:
     return chapters
 
 
-def _manifest_path(quality: str, theme: str, media_dir: Path) -> Path:
-    return media_dir / "cache" / variant(quality, theme) / "final.json"
+def _manifest_path(quality: str, theme: str, media_dir: Path, part: str) -> Path:
+    return media_dir / "cache" / variant(quality, theme) / f"final{f'-{part}' if part else ''}.json"
 
 
 def _manifest(results: Sequence[RenderResult], video: Path) -> dict:
@@ -99,9 +101,11 @@ def _is_current(results: Sequence[RenderResult], video: Path, manifest: Path) ->
 
 def build_video(specs: Sequence[SceneSpec], quality: str, theme: str = "dark", jobs: int = 1,
                 media_dir: Path = MEDIA_DIR, on_event: Callable[[str], None] = print,
-                force: bool = False, source_roots: Sequence[Path] = (REPO_ROOT,)
-                ) -> BuildResult:
+                force: bool = False, source_roots: Sequence[Path] = (REPO_ROOT,),
+                part: str = "") -> BuildResult:
     """Render ``specs`` and stitch them into the final video (no final file changes on failure).
+
+    ``part`` names a selection of scenes in the final files' names (empty: the whole lecture).
 
     Raises :class:`pipeline.validate.VideoError` when the stitched video fails its check; it
     is then not moved into place.
@@ -116,8 +120,8 @@ def build_video(specs: Sequence[SceneSpec], quality: str, theme: str = "dark", j
         build.seconds = time.perf_counter() - started
         return build
     build.chapters = chapters_for(results)
-    build.video = final_video_path(quality, theme, media_dir)
-    manifest = _manifest_path(quality, theme, media_dir)
+    build.video = final_video_path(quality, theme, media_dir, part)
+    manifest = _manifest_path(quality, theme, media_dir, part)
     if _is_current(results, build.video, manifest):
         build.up_to_date = True
         build.scene_files = publish_scene_files(results, quality, theme, media_dir)
@@ -133,7 +137,8 @@ def build_video(specs: Sequence[SceneSpec], quality: str, theme: str = "dark", j
         check_stitched(tmp, [r.facts for r in results], quality)
         build.timings["validate"] = time.perf_counter() - t
         build.scene_files = publish_scene_files(results, quality, theme, media_dir)
-    write_lecture_outputs(results, build.chapters, build.video, quality, theme, media_dir, on_event)
+    write_lecture_outputs(results, build.chapters, build.video, quality, theme, media_dir, on_event,
+                          part)
     write_text_atomic(manifest, json.dumps(_manifest(results, build.video), indent=1))
     build.seconds = time.perf_counter() - started
     return build

@@ -17,7 +17,7 @@ from scenes.themes import THEMES
 from .build import build_video
 from .cache import SceneCache
 from .lock import RenderLock, RenderLocked
-from .outputs import write_frames_only
+from .outputs import part_name, write_frames_only
 from .preflight import DEFAULT_SCENE_SECONDS, preflight
 from .qualities import QUALITIES
 from .render import MEDIA_DIR, Terminated, signals_as_interrupts, variant
@@ -61,7 +61,9 @@ def _positive_jobs(_ctx: click.Context, _param: click.Parameter, value: int) -> 
 @click.option("--quality", "-q", type=click.Choice(list(QUALITIES)), default="high",
               show_default=True, help="Manim preset: 480p15, 720p30, 1080p60, 1440p60, 2160p60.")
 @click.option("--scene", "scene_names", multiple=True, metavar="NAME",
-              help="Render only these scenes (class name, key or number); repeatable.")
+              help="Render only these scenes (class name, key or number); repeatable. Their "
+                   "video is named after them (vae-derivation-<quality>-scenes-05-07.mp4), so "
+                   "the whole lecture's stays as it was.")
 @click.option("--theme", type=click.Choice(sorted(THEMES)), default="dark", show_default=True)
 @click.option("--jobs", "-j", type=int, callback=_positive_jobs, default=_usable_cores(),
               show_default=True, help="Scenes rendered at once, each in its own process.")
@@ -85,6 +87,7 @@ def main(quality: str, scene_names: tuple[str, ...], theme: str, jobs: int, list
          storyboard_only: bool, handout: bool) -> None:
     """Render the lecture's scenes and stitch them into media/vae-derivation-<quality>.mp4."""
     specs = _select_scenes(scene_names)
+    part = part_name(specs, registry.SCENES)  # a selection never overwrites the whole lecture
     if list_only:
         for spec in registry.SCENES:
             slide = f"slide {spec.slide:>2}" if spec.slide else "        "
@@ -98,7 +101,7 @@ def main(quality: str, scene_names: tuple[str, ...], theme: str, jobs: int, list
     if storyboard_only or handout:  # frames only: no render, no lock needed
         try:
             written = write_frames_only(specs, quality, theme, storyboard_only, handout,
-                                        media_dir, on_event=_event_printer(verbose))
+                                        media_dir, on_event=_event_printer(verbose), part=part)
         except Exception as error:
             if verbose:
                 raise
@@ -111,10 +114,10 @@ def main(quality: str, scene_names: tuple[str, ...], theme: str, jobs: int, list
             _preflight(specs, quality, theme, media_dir)
             with RenderLock(media_dir):
                 build = build_video(specs, quality, theme, jobs=jobs, media_dir=media_dir,
-                                    force=force, on_event=_event_printer(verbose))
+                                    force=force, on_event=_event_printer(verbose), part=part)
                 if slides and not build.failed:
                     deck = export_slides(build.results, quality, theme, media_dir,
-                                         on_event=_event_printer(verbose))
+                                         on_event=_event_printer(verbose), part=part)
     except RenderLocked as locked:
         _fail(str(locked), EXIT_LOCKED)
     except VideoError as bad:

@@ -36,15 +36,31 @@ from .storyboard import (
 )
 
 
-def lecture_path(quality: str, theme: str, suffix: str, media_dir: Path = MEDIA_DIR) -> Path:
-    """``media/vae-derivation-<variant><suffix>``, e.g. suffix ``-poster.png`` or ``.srt``."""
-    return media_dir / f"vae-derivation-{variant(quality, theme)}{suffix}"
+def lecture_path(quality: str, theme: str, suffix: str, media_dir: Path = MEDIA_DIR,
+                 part: str = "") -> Path:
+    """``media/vae-derivation-<variant>[-<part>]<suffix>``, e.g. suffix ``-poster.png`` or
+    ``.srt``; ``part`` names a selection of scenes (:func:`part_name`), empty for the whole
+    lecture."""
+    return media_dir / f"vae-derivation-{variant(quality, theme)}{_part(part)}{suffix}"
 
 
-def handout_path(theme: str, media_dir: Path = MEDIA_DIR) -> Path:
+def handout_path(theme: str, media_dir: Path = MEDIA_DIR, part: str = "") -> Path:
     """``media/vae-derivation-handout.pdf`` (``-handout-light.pdf`` for the light theme)."""
     suffix = "" if theme == "dark" else f"-{theme}"
-    return media_dir / f"vae-derivation-handout{suffix}.pdf"
+    return media_dir / f"vae-derivation-handout{suffix}{_part(part)}.pdf"
+
+
+def part_name(specs: Sequence[SceneSpec], lecture: Sequence[SceneSpec]) -> str:
+    """The file-name part of a selection of scenes: empty for the whole ``lecture``, else
+    ``scenes-05-07`` (their numbers). So ``render.py --scene 5`` writes
+    ``vae-derivation-high-scenes-05.mp4`` and never replaces the whole lecture's video."""
+    if {s.key for s in specs} == {s.key for s in lecture}:
+        return ""
+    return "scenes-" + "-".join(f"{s.number:02d}" for s in specs)
+
+
+def _part(part: str) -> str:
+    return f"-{part}" if part else ""
 
 
 @dataclass(frozen=True)
@@ -70,7 +86,8 @@ def poster_source(specs: Sequence[SceneSpec]) -> int:
 
 def write_lecture_outputs(results: Sequence[RenderResult], chapters: Sequence[Chapter],
                           video: Path, quality: str, theme: str, media_dir: Path = MEDIA_DIR,
-                          on_event: Callable[[str], None] = print) -> LectureOutputs:
+                          on_event: Callable[[str], None] = print,
+                          part: str = "") -> LectureOutputs:
     """Write captions (the whole video's, and WebVTT beside each per-scene file), chapters,
     poster and storyboard for a video stitched from ``results``.
 
@@ -78,11 +95,11 @@ def write_lecture_outputs(results: Sequence[RenderResult], chapters: Sequence[Ch
     key frame), so they are the video's own pictures and no scene is run again.
     """
     out = LectureOutputs(
-        captions_srt=lecture_path(quality, theme, ".srt", media_dir),
-        captions_vtt=lecture_path(quality, theme, ".vtt", media_dir),
-        chapters_vtt=lecture_path(quality, theme, "-chapters.vtt", media_dir),
-        poster=lecture_path(quality, theme, "-poster.png", media_dir),
-        storyboard=lecture_path(quality, theme, "-storyboard.png", media_dir),
+        captions_srt=lecture_path(quality, theme, ".srt", media_dir, part),
+        captions_vtt=lecture_path(quality, theme, ".vtt", media_dir, part),
+        chapters_vtt=lecture_path(quality, theme, "-chapters.vtt", media_dir, part),
+        poster=lecture_path(quality, theme, "-poster.png", media_dir, part),
+        storyboard=lecture_path(quality, theme, "-storyboard.png", media_dir, part),
     )
     videos = [r.video for r in results if r.video is not None]
     if len(videos) != len(results):
@@ -161,7 +178,7 @@ def frames_from_render_cache(spec: SceneSpec, quality: str, theme: str,
 
 def write_frames_only(specs: Sequence[SceneSpec], quality: str, theme: str, storyboard: bool,
                       handout: bool, media_dir: Path = MEDIA_DIR,
-                      on_event: Callable[[str], None] = print) -> list[Path]:
+                      on_event: Callable[[str], None] = print, part: str = "") -> list[Path]:
     """``--storyboard-only`` / ``--handout``: key frames without rendering any video.
 
     A scene unchanged since its last render at this quality and theme gives its frames from
@@ -175,9 +192,9 @@ def write_frames_only(specs: Sequence[SceneSpec], quality: str, theme: str, stor
     if storyboard:
         length = sum(s.duration for s in scenes)
         written.append(write_storyboard(
-            scenes, lecture_path(quality, theme, "-storyboard.png", media_dir), theme,
+            scenes, lecture_path(quality, theme, "-storyboard.png", media_dir, part), theme,
             subtitle=f"{len(scenes)} scenes · about {length:.0f} s · {theme} theme · "
                      f"key frames only (no video rendered)"))
     if handout:
-        written.append(write_handout(scenes, handout_path(theme, media_dir)))
+        written.append(write_handout(scenes, handout_path(theme, media_dir, part)))
     return written

@@ -31,20 +31,20 @@ from .stitch import stitch
 from .storyboard import DOCUMENT_TITLE
 
 
-def slides_dir(quality: str, theme: str, media_dir: Path = MEDIA_DIR) -> Path:
-    """``media/vae-derivation-<variant>-slides/``."""
-    return lecture_path(quality, theme, "-slides", media_dir)
+def slides_dir(quality: str, theme: str, media_dir: Path = MEDIA_DIR, part: str = "") -> Path:
+    """``media/vae-derivation-<variant>[-<part>]-slides/``."""
+    return lecture_path(quality, theme, "-slides", media_dir, part)
 
 
 def export_slides(results: Sequence[RenderResult], quality: str, theme: str,
                   media_dir: Path = MEDIA_DIR,
-                  on_event: Callable[[str], None] = print) -> Path:
+                  on_event: Callable[[str], None] = print, part: str = "") -> Path:
     """Write the presentation for rendered scenes; return the path of its ``index.html``.
 
     Every file is written atomically and ``index.html`` last, so an interrupted export leaves
     the previous presentation playable; videos of sections that no longer exist are removed.
     """
-    folder = slides_dir(quality, theme, media_dir)
+    folder = slides_dir(quality, theme, media_dir, part)
     slides, written = [], set()
     for result in results:
         spec = result.spec

@@ -399,7 +399,8 @@ def test_cli_frames_only_and_usage_errors(lecture: LectureBuild, tmp_path: Path,
     result = runner.invoke(main, ["--storyboard-only", "--handout", "--quality", QUALITY,
                                   "--scene", "Card", "--media-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
+    # One scene of the three: the files say so, and never replace the whole lecture's.
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "vae-derivation-handout.pdf", "vae-derivation-low-storyboard.png"]
+        "vae-derivation-handout-scenes-00.pdf", "vae-derivation-low-scenes-00-storyboard.png"]
     both = runner.invoke(main, ["--slides", "--handout", "--media-dir", str(tmp_path)])
     assert both.exit_code == 2 and "two commands" in both.output

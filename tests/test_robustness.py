@@ -22,6 +22,7 @@ from pipeline import cli, preflight
 from pipeline.build import build_video, final_video_path
 from pipeline.cache import SceneCache
 from pipeline.lock import RenderLock
+from pipeline.outputs import part_name
 from pipeline.render import render_scenes
 from pipeline.validate import VideoError, probe_video
 from scenes import style, themes
@@ -43,6 +44,13 @@ def fake_build(project: Path, media: Path, names: list[str], jobs: int = 2):
     specs = fake_specs(project)
     return build_video([specs[n] for n in names], "low", media_dir=media, jobs=jobs,
                        source_roots=(project,), on_event=lambda _line: None)
+
+
+def selection_video(project: Path, media: Path, *names: str) -> Path:
+    """The video ``render.py --scene A --scene B`` writes for a selection of the fake scenes."""
+    lecture = list(fake_specs(project).values())
+    chosen = [s for s in lecture if s.class_name in names]
+    return final_video_path("low", "dark", media, part_name(chosen, lecture))
 
 
 def start_render(project: Path, media: Path, *scenes: str, env: dict | None = None,
@@ -168,7 +176,7 @@ def test_too_little_free_disk_is_refused(monkeypatch, tmp_path: Path) -> None:
 def test_failing_scene_is_isolated_and_the_good_video_survives(project: Path,
                                                               tmp_path: Path) -> None:
     media = tmp_path / "media"
-    final = final_video_path("low", "dark", media)
+    final = selection_video(project, media, "Alpha", "Boom", "Beta")
     final.parent.mkdir(parents=True)
     final.write_bytes(GOOD_VIDEO)
 
@@ -191,6 +199,24 @@ def test_failing_scene_is_isolated_and_the_good_video_survives(project: Path,
     assert "02-beta: cached, unchanged" in again.stdout
     assert "03-boom: to render" in again.stdout
     assert final.read_bytes() == GOOD_VIDEO
+
+
+def test_a_selection_of_scenes_never_replaces_the_whole_lectures_video(
+        project: Path, tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    whole = final_video_path("low", "dark", media)
+    whole.parent.mkdir(parents=True)
+    whole.write_bytes(GOOD_VIDEO)
+    result = run_render(project, media, "Beta", "Alpha")
+    assert result.returncode == 0, result.stderr
+    selection = selection_video(project, media, "Alpha", "Beta")
+    assert selection.name == "vae-derivation-low-scenes-01-02.mp4"  # registry order
+    assert f"video: {selection}" in result.stdout
+    assert probe_video(selection).frames > 0
+    assert whole.read_bytes() == GOOD_VIDEO
+    storyboard = selection.with_name("vae-derivation-low-scenes-01-02-storyboard.png")
+    assert storyboard.exists() and not whole.with_name(
+        "vae-derivation-low-storyboard.png").exists()
 
 
 def test_stitched_video_failing_its_check_is_not_moved_into_place(
@@ -240,7 +266,7 @@ def test_interrupted_stitch_leaves_no_partial_file(project: Path, tmp_path: Path
 def test_interrupted_render_stops_workers_and_resumes(project: Path, tmp_path: Path,
                                                       signum: int) -> None:
     media = tmp_path / "media"
-    final = final_video_path("low", "dark", media)
+    final = selection_video(project, media, "Alpha", "Slow")
     final.parent.mkdir(parents=True)
     final.write_bytes(GOOD_VIDEO)
     alpha_entry = media / "cache" / "low" / "01-alpha" / "entry.json"
@@ -299,7 +325,7 @@ def test_second_concurrent_run_is_refused_with_the_first_ones_pid(project: Path,
     _out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert not (media / "cache" / "low" / "01-alpha").exists()  # the second run did nothing
-    assert probe_video(final_video_path("low", "dark", media)).frames > 0
+    assert probe_video(selection_video(project, media, "Slow")).frames > 0
 
 
 def test_lock_is_released_when_its_holder_dies(tmp_path: Path) -> None:
