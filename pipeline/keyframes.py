@@ -13,7 +13,7 @@ from PIL import Image
 from scenes import registry
 
 from .headless import REPO_ROOT, run_headless
-from .layout import layout_problems
+from .layout import layout_checker
 from .qualities import QUALITIES
 from .render import variant
 
@@ -22,11 +22,8 @@ def write_key_frames(spec: registry.SceneSpec, quality: str, theme: str,
                      out_dir: Path) -> tuple[list[Path], list[str], float]:
     """Run ``spec`` headless; write its key frames; return (paths, layout problems, duration)."""
     problems: list[str] = []
-
-    def check(scene) -> None:
-        problems.extend(f"t={scene.time:.1f}s: {p}" for p in layout_problems(scene.mobjects))
-
-    scene = run_headless(spec, quality=quality, theme=theme, step_hooks=(check,))
+    scene = run_headless(spec, quality=quality, theme=theme,
+                         step_hooks=(layout_checker(problems),))
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for kf in scene.key_frames:

@@ -6,10 +6,10 @@ every animation of every registered scene (through ``LectureScene.step_hooks``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
-from manim import DecimalNumber, MarkupText, Mobject, SingleStringMathTex, Text
+from manim import DecimalNumber, MarkupText, Mobject, Scene, SingleStringMathTex, Text
 
 from scenes import style
 
@@ -104,3 +104,18 @@ def _effective_font_size(mob: Mobject) -> float | None:
         return float(mob.font_size)
     except (AttributeError, ZeroDivisionError):
         return None
+
+
+def layout_checker(problems: list[str],
+                   small: list[str] | None = None) -> Callable[[Scene], None]:
+    """A step hook for :func:`pipeline.headless.run_headless`: after every animation, add the
+    layout problems (and, given ``small``, the text below the minimum size) to the lists,
+    each stamped with the scene time, ``t=12.3s: ...``."""
+
+    def check(scene: Scene) -> None:
+        at = f"t={scene.time:.1f}s"
+        problems.extend(f"{at}: {p}" for p in layout_problems(scene.mobjects))
+        if small is not None:
+            small.extend(f"{at}: {p}" for p in small_text(scene.mobjects))
+
+    return check

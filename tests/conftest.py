@@ -9,7 +9,7 @@ import pytest
 from manim import MarkupText, SingleStringMathTex, Text
 
 from pipeline.headless import run_headless
-from pipeline.layout import layout_problems, small_text
+from pipeline.layout import layout_checker
 from scenes import registry
 
 
@@ -35,12 +35,7 @@ class SceneRun:
         self.problems: list[str] = []
         self.small_text: list[str] = []
         self.created_sizes: list[tuple[str, float]] = []
-
-        def check(scene) -> None:
-            at = f"t={scene.time:.1f}s"
-            self.problems.extend(f"{at}: {p}" for p in layout_problems(scene.mobjects))
-            self.small_text.extend(f"{at}: {p}" for p in small_text(scene.mobjects))
-
+        check = layout_checker(self.problems, self.small_text)
         with ExitStack() as stack:
             for cls in (Text, MarkupText, SingleStringMathTex):
                 stack.enter_context(self._record_sizes(cls))
