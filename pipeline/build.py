@@ -24,7 +24,7 @@ from scenes.registry import SceneSpec
 
 from .atomic import atomic_path, write_text_atomic
 from .headless import REPO_ROOT
-from .outputs import lecture_path, write_lecture_outputs
+from .outputs import lecture_path, part_suffix, write_lecture_outputs
 from .render import (
     MEDIA_DIR,
     RenderResult,
@@ -80,7 +80,7 @@ def chapters_for(results: Sequence[RenderResult]) -> list[Chapter]:
 
 
 def _manifest_path(quality: str, theme: str, media_dir: Path, part: str) -> Path:
-    return media_dir / "cache" / variant(quality, theme) / f"final{f'-{part}' if part else ''}.json"
+    return media_dir / "cache" / variant(quality, theme) / f"final{part_suffix(part)}.json"
 
 
 def _manifest(results: Sequence[RenderResult], video: Path) -> dict:

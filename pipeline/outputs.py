@@ -41,13 +41,13 @@ def lecture_path(quality: str, theme: str, suffix: str, media_dir: Path = MEDIA_
     """``media/vae-derivation-<variant>[-<part>]<suffix>``, e.g. suffix ``-poster.png`` or
     ``.srt``; ``part`` names a selection of scenes (:func:`part_name`), empty for the whole
     lecture."""
-    return media_dir / f"vae-derivation-{variant(quality, theme)}{_part(part)}{suffix}"
+    return media_dir / f"vae-derivation-{variant(quality, theme)}{part_suffix(part)}{suffix}"
 
 
 def handout_path(theme: str, media_dir: Path = MEDIA_DIR, part: str = "") -> Path:
     """``media/vae-derivation-handout.pdf`` (``-handout-light.pdf`` for the light theme)."""
     suffix = "" if theme == "dark" else f"-{theme}"
-    return media_dir / f"vae-derivation-handout{suffix}{_part(part)}.pdf"
+    return media_dir / f"vae-derivation-handout{suffix}{part_suffix(part)}.pdf"
 
 
 def part_name(specs: Sequence[SceneSpec], lecture: Sequence[SceneSpec]) -> str:
@@ -59,7 +59,8 @@ def part_name(specs: Sequence[SceneSpec], lecture: Sequence[SceneSpec]) -> str:
     return "scenes-" + "-".join(f"{s.number:02d}" for s in specs)
 
 
-def _part(part: str) -> str:
+def part_suffix(part: str) -> str:
+    """``-<part>`` to append to a file name, or nothing for the whole lecture."""
     return f"-{part}" if part else ""
 
 

@@ -72,7 +72,7 @@ def check_python_modules(modules: Sequence[tuple[str, str]] = PYTHON_MODULES,
     versions of the distributions are the same as then.
     """
     key = _modules_key(modules)
-    if passed is not None and passed.exists() and passed.read_text().strip() == key:
+    if _passed_before(passed, key):
         return []
     problems = []
     for module, distribution in modules:
@@ -86,6 +86,11 @@ def check_python_modules(modules: Sequence[tuple[str, str]] = PYTHON_MODULES,
     if passed is not None and not problems:
         write_text_atomic(passed, key + "\n")
     return problems
+
+
+def _passed_before(passed: Path | None, key: str) -> bool:
+    """True when the file ``passed`` records a pass of the check under the same ``key``."""
+    return passed is not None and passed.exists() and passed.read_text().strip() == key
 
 
 def _modules_key(modules: Sequence[tuple[str, str]]) -> str:
@@ -121,7 +126,7 @@ def check_tex_template(theme: str, passed: Path | None = None) -> list[Problem]:
     while the template text and the ``latex``/``dvisvgm`` binaries are the same as then.
     """
     key = _tex_check_key(theme)
-    if passed is not None and passed.exists() and passed.read_text().strip() == key:
+    if _passed_before(passed, key):
         return []
     from manim import tempconfig  # imported only when the check runs: Manim is slow to load
 
