@@ -68,7 +68,7 @@ def run_headless(
             (scene_class,),
             {"capture_key_frames": capture, "step_hooks": tuple(step_hooks)},
         )
-        scene = runner()
+        scene = runner(skip_animations=True)  # Manim 0.22 ignores config["skip_animations"]
         scene.render()
         if capture:
             from scenes.lecture import KeyFrame
