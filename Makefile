@@ -3,7 +3,7 @@ PY := .venv/bin/python
 QUALITY ?= high
 PYTEST_ARGS ?=
 
-.PHONY: setup video test lint storyboard bench
+.PHONY: setup video test lint storyboard bench kernels
 
 setup:
 	@scripts/bootstrap.sh
@@ -13,6 +13,16 @@ video: setup
 
 test: setup
 	$(PY) -m pytest $(if $(UPDATE_SNAPSHOTS),--update-snapshots) $(PYTEST_ARGS)
+
+# The snapshot tests under every OpenBLAS kernel this CPU can execute, with 1 and 2 threads:
+# the pictures must not depend on the machine (make test runs one forced kernel itself).
+kernels: setup
+	@for kernel in $$(.venv/bin/python -c 'from tests.test_blas_kernels import executable_kernels as k; print(*k())'); do \
+	  for threads in 1 2; do \
+	    echo "== OPENBLAS_CORETYPE=$$kernel OPENBLAS_NUM_THREADS=$$threads"; \
+	    OPENBLAS_CORETYPE=$$kernel OPENBLAS_NUM_THREADS=$$threads $(PY) -m pytest -q -p no:cacheprovider tests/test_scene_snapshots.py tests/test_assets.py || exit 1; \
+	  done; \
+	done
 
 lint: setup
 	.venv/bin/ruff check .
