@@ -30,4 +30,4 @@ lint: setup
 # Measures render speed on this machine (minutes; not part of `make test`) -> BENCHMARKS.md.
 BENCH_ARGS ?=
 bench: setup
-	$(PY) -m pipeline.bench $(BENCH_ARGS)
+	$(PY) tools/bench.py $(BENCH_ARGS)

@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
-"""Render the lecture video: `python render.py --quality high` (see `--help`)."""
+"""Render the lecture video: `python render.py --quality high` (see `--help`).
+
+The lecture is the deck in `scenes/` (its `deck.toml`); `--deck DIR` renders another deck.
+"""
 
 import sys
+from pathlib import Path
+
+DEFAULT_DECK = Path(__file__).resolve().parent / "scenes"
 
 try:
-    from pipeline.cli import main
+    from lecturekit.cli import main
 except ImportError as error:  # run outside the project's environment
     sys.exit(
         f"render.py needs the project's Python environment ({error.name or error} is missing).\n"
@@ -12,4 +18,4 @@ except ImportError as error:  # run outside the project's environment
     )
 
 if __name__ == "__main__":
-    main()
+    main(default_map={"deck": str(DEFAULT_DECK)})

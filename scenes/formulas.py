@@ -2,10 +2,12 @@
 
 Pieces are split where a derivation step changes the formula, so ``TransformMatchingTex``
 carries the pieces that stay. The symbol macros (``\\x``, ``\\pt``, ``\\qp``, ...) are defined
-in ``style.tex_template``.
+in ``deck.toml`` and baked into the TeX template with their colours.
 """
 
 from __future__ import annotations
+
+from lecturekit.scene.derivation import frac
 
 LOG_EVIDENCE = r"\log \pt(\x)"
 JOINT = r"\pt(\x, \z)"
@@ -27,3 +29,14 @@ ELBO_LHS = r"\elbo(\thetac, \phic; \x)"
 # log p(x) - L = KL(q(z|x) || p(z|x))   (slide 10)
 KL_TO_POSTERIOR = r"\KL\big(" + Q_ENCODER + r" \,\|\, " + TRUE_POSTERIOR + r"\big)"
 GAP_IDENTITY = (LOG_EVIDENCE, "-", r"\elbo", "=", KL_TO_POSTERIOR)
+
+
+def expectation_q(*inner: str) -> tuple[str, ...]:
+    """E_{q_phi(z|x)}[ inner ] as pieces; the subscript q is its own piece, so it can travel."""
+    return (r"\E_{", Q_ENCODER, "}", r"\Big[", *inner, r"\Big]")
+
+
+# p_theta(x, z) / q_phi(z|x), the importance ratio of slides 4 to 6.
+RATIO = frac(JOINT, Q_ENCODER)
+# log p_theta(x, z) - log q_phi(z|x), inside the bound of slides 6 and 7.
+BOUND = (r"\log", JOINT, "-", r"\log", Q_ENCODER)

@@ -8,12 +8,12 @@ q_phi(z|x) that maximises the ELBO, sitting on the larger mode. Also the video's
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, UP, Axes, Create, FadeIn, VGroup, Write
+from manim import DOWN, UP, Create, FadeIn, VGroup, Write
 
-from scenes import style
-from scenes.lecture import LectureScene
+from lecturekit.scene import style
+from lecturekit.scene.lecture import LectureScene
+from lecturekit.scene.plots import density_graph
 from scenes.numerics import MODEL, OBSERVED_X, Z_RANGE, fit_reverse_kl
-from scenes.plots import density_graph
 
 TITLE = "Variational Autoencoders:"
 TITLE_SECOND_LINE = "A Visual Derivation"
@@ -27,35 +27,30 @@ class TitleCard(LectureScene):
     def construct(self) -> None:
         theme = self.theme
 
-        # Title
-        self.caption("Variational Autoencoders: A Visual Derivation")
-        title = VGroup(
-            style.text(TITLE, size=style.TITLE_SIZE + 8, weight="BOLD"),
-            style.text(TITLE_SECOND_LINE, size=style.TITLE_SIZE + 8, weight="BOLD"),
-        ).arrange(DOWN, buff=0.25)
-        title.to_edge(UP, buff=style.SAFE_MARGIN + 0.35)
-        self.play(Write(title), run_time=2)
-        self.wait(0.8)
-        self.key_frame("title")
+        with self.beat("Variational Autoencoders: A Visual Derivation", key_frame="title"):
+            title = VGroup(
+                style.text(TITLE, size=style.TITLE_SIZE + 8, weight="BOLD"),
+                style.text(TITLE_SECOND_LINE, size=style.TITLE_SIZE + 8, weight="BOLD"),
+            ).arrange(DOWN, buff=0.25)
+            title.to_edge(UP, buff=style.SAFE_MARGIN + 0.35)
+            self.play(Write(title), run_time=2)
+            self.wait(0.8)
 
-        # Subtitle
-        self.caption("The ELBO, derived step by step.")
-        subtitle = style.text(SUBTITLE, size=style.HEADING_SIZE, colour=theme.muted)
-        subtitle.next_to(title, DOWN, buff=0.4)
-        self.play(FadeIn(subtitle, shift=0.2 * UP))
-        self.wait(1.5)
-        self.key_frame("subtitle")
+        with self.beat("The ELBO, derived step by step.", key_frame="subtitle"):
+            subtitle = style.text(SUBTITLE, size=style.HEADING_SIZE, color=theme.muted)
+            subtitle.next_to(title, DOWN, buff=0.4)
+            self.play(FadeIn(subtitle, shift=0.2 * UP))
+            self.wait(1.5)
 
-        # The picture: a two-mode posterior and the Gaussian that approximates it
-        self.caption("A posterior with two modes, and the Gaussian that approximates it.")
-        picture = self._posterior_picture()
-        picture.next_to(subtitle, DOWN, buff=0.7)
-        axis, true_curve, true_label, fit_curve, fit_label = picture
-        self.play(Create(axis), run_time=0.8)
-        self.play(Create(true_curve), FadeIn(true_label), run_time=1.5)
-        self.play(Create(fit_curve), FadeIn(fit_label), run_time=1.5)
-        self.wait(2.5)
-        self.key_frame("picture")
+        with self.beat("A posterior with two modes, and the Gaussian that approximates it.",
+                       key_frame="picture"):
+            picture = self._posterior_picture()
+            picture.next_to(subtitle, DOWN, buff=0.7)
+            axis, true_curve, true_label, fit_curve, fit_label = picture
+            self.play(Create(axis), run_time=0.8)
+            self.play(Create(true_curve), FadeIn(true_label), run_time=1.5)
+            self.play(Create(fit_curve), FadeIn(fit_label), run_time=1.5)
+            self.wait(2.5)
 
     def _posterior_picture(self) -> VGroup:
         """Axes over z with p_theta(z|x) (solid) and the reverse-KL Gaussian q (dashed)."""
@@ -65,18 +60,12 @@ class TitleCard(LectureScene):
         true_density = MODEL.posterior_density(OBSERVED_X, z)
         fit_density = fit.pdf(z)
         top = float(max(true_density.max(), fit_density.max()))
-        axes = Axes(
-            x_range=[*Z_RANGE, 1],
-            y_range=[0, 1.08 * top, 1],
-            x_length=9.0,
-            y_length=3.4,
-            tips=False,
-            axis_config={"color": theme.muted, "stroke_width": 2, "include_ticks": False},
-        )
-        true_curve = density_graph(axes, true_density, theme.posterior, z=z)
+        axes = style.axes((*Z_RANGE, 1), (0, 1.08 * top, 1), x_length=9.0, y_length=3.4,
+                          ticks=False)
+        true_curve = density_graph(axes, true_density, theme.posterior, x=z)
         # q only where it is visibly above zero, so its dashes do not hide the z axis.
         near = fit_density > 1e-3 * top
-        fit_curve = density_graph(axes, fit_density[near], theme.approx, z=z[near], dashed=True)
+        fit_curve = density_graph(axes, fit_density[near], theme.approx, x=z[near], dashed=True)
         left_mode = float(MODEL.posterior_modes(OBSERVED_X)[0])
         true_label = style.math(r"\pt(\z \given \x)", size=style.LABEL_SIZE + 4)
         true_label.next_to(axes.c2p(left_mode, float(MODEL.posterior_density(OBSERVED_X,

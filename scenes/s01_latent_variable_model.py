@@ -13,7 +13,6 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    Axes,
     Brace,
     Create,
     Dot,
@@ -27,8 +26,8 @@ from manim import (
     Write,
 )
 
-from scenes import style
-from scenes.lecture import LectureScene
+from lecturekit.scene import style
+from lecturekit.scene.lecture import LectureScene
 from scenes.numerics import MODEL
 
 N_SAMPLES = 24
@@ -43,55 +42,49 @@ class LatentVariableModel(LectureScene):
         theme = self.theme
         self.show_title_bar()
 
-        # Goal: model data x as generated from latent variables z
-        self.caption("Goal: model data x as generated from latent variables z.")
-        goal = style.tex(r"\textbf{Goal:} model data $\x$ as generated from latent variables $\z$")
-        style.at_content_top(goal, buff=0.1)
-        self.play(FadeIn(goal, shift=0.2 * DOWN))
-        self.wait(2.5)
+        with self.beat("Goal: model data x as generated from latent variables z."):
+            goal = style.tex(r"\textbf{Goal:} model data $\x$ as generated from latent variables $\z$")
+            style.at_content_top(goal, buff=0.1)
+            self.play(FadeIn(goal, shift=0.2 * DOWN))
+            self.wait(2.5)
 
-        # The joint factorises into decoder times prior
-        self.caption("The joint distribution factorises: decoder times prior.")
-        joint = style.math(r"\pt(\x, \z)", "=", r"\pt(\x \given \z)", r"\cdot", r"\p(\z)")
-        joint.next_to(goal, DOWN, buff=0.6).to_edge(LEFT, buff=0.9)
-        self.play(Write(joint), run_time=2)
-        decoder_brace = Brace(joint[2], DOWN, buff=0.08, color=theme.muted)
-        decoder_label = style.text("decoder", size=style.LABEL_SIZE, colour=theme.posterior)
-        decoder_label.next_to(decoder_brace, DOWN, buff=0.08)
-        prior_brace = Brace(joint[4], DOWN, buff=0.08, color=theme.muted)
-        prior_label = style.text("prior", size=style.LABEL_SIZE, colour=theme.posterior)
-        prior_label.next_to(prior_brace, DOWN, buff=0.08)
-        braces = VGroup(decoder_brace, decoder_label, prior_brace, prior_label)
-        self.play(FadeIn(braces, shift=0.1 * UP))
-        self.wait(1.5)
-        self.key_frame("joint")
+        with self.beat("The joint distribution factorises: decoder times prior.",
+                       key_frame="joint"):
+            joint = style.math(r"\pt(\x, \z)", "=", r"\pt(\x \given \z)", r"\cdot", r"\p(\z)")
+            joint.next_to(goal, DOWN, buff=0.6).to_edge(LEFT, buff=0.9)
+            self.play(Write(joint), run_time=2)
+            decoder_brace = Brace(joint[2], DOWN, buff=0.08, color=theme.muted)
+            decoder_label = style.text("decoder", size=style.LABEL_SIZE, color=theme.posterior)
+            decoder_label.next_to(decoder_brace, DOWN, buff=0.08)
+            prior_brace = Brace(joint[4], DOWN, buff=0.08, color=theme.muted)
+            prior_label = style.text("prior", size=style.LABEL_SIZE, color=theme.posterior)
+            prior_label.next_to(prior_brace, DOWN, buff=0.08)
+            braces = VGroup(decoder_brace, decoder_label, prior_brace, prior_label)
+            self.play(FadeIn(braces, shift=0.1 * UP))
+            self.wait(1.5)
 
-        # Integrating z out gives the marginal likelihood of the data
-        self.caption("Integrating z out gives the likelihood of the data, p(x).")
-        marginal = style.math(r"\pt(\x)", "=", r"\int", r"\pt(\x, \z)", r"\,d\z")
-        marginal.next_to(joint, DOWN, buff=1.3).align_to(joint, LEFT)
-        joint_copy = joint.copy()
-        self.play(FadeOut(braces))
-        self.play(TransformMatchingTex(joint_copy, marginal), run_time=2)
-        self.wait(1.5)
-        self.key_frame("marginal")
+        with self.beat("Integrating z out gives the likelihood of the data, p(x).",
+                       key_frame="marginal"):
+            marginal = style.math(r"\pt(\x)", "=", r"\int", r"\pt(\x, \z)", r"\,d\z")
+            marginal.next_to(joint, DOWN, buff=1.3).align_to(joint, LEFT)
+            joint_copy = joint.copy()
+            self.play(FadeOut(braces))
+            self.play(TransformMatchingTex(joint_copy, marginal), run_time=2)
+            self.wait(1.5)
 
-        # The generative story: draw z from the prior, decode it into x
-        self.caption("Generative story: draw z from the prior, then decode it into x.")
-        picture = self._generative_story()
-        self.wait(2)
-        self.key_frame("generative-story")
+        with self.beat("Generative story: draw z from the prior, then decode it into x.",
+                       key_frame="generative-story"):
+            picture = self._generative_story()
+            self.wait(2)
 
-        # Notation
-        self.caption("Notation used throughout the lecture.")
-        self.play(FadeOut(VGroup(goal, joint, marginal, picture)))
-        notation = self._notation_table()
-        notation.next_to([0, style.content_top(), 0], DOWN, buff=0.35)
-        self.play(FadeIn(notation[:2]))
-        self.play(LaggedStart(*(FadeIn(row, shift=0.1 * RIGHT) for row in notation[2:]),
-                              lag_ratio=0.5), run_time=3)
-        self.wait(3)
-        self.key_frame("notation")
+        with self.beat("Notation used throughout the lecture.", key_frame="notation"):
+            self.play(FadeOut(VGroup(goal, joint, marginal, picture)))
+            notation = self._notation_table()
+            notation.next_to([0, style.content_top(), 0], DOWN, buff=0.35)
+            self.play(FadeIn(VGroup(notation.header, notation.rule)))
+            self.play(LaggedStart(*(FadeIn(row, shift=0.1 * RIGHT) for row in notation.rows),
+                                  lag_ratio=0.5), run_time=3)
+            self.wait(3)
 
     def _generative_story(self) -> VGroup:
         """Axes of x against z: prior density on the z axis, decoder mean, samples, x values."""
@@ -105,14 +98,8 @@ class LatentVariableModel(LectureScene):
         # the picture instead of crossing in its middle.
         pad = 0.25 * (x_hi - x_lo)
         base = x_lo - pad
-        axes = Axes(
-            x_range=[0, 2 * Z_EXTENT, 1],
-            y_range=[0, x_hi - base + 0.05 * pad, 1],
-            x_length=5.4,
-            y_length=4.3,
-            tips=False,
-            axis_config={"color": theme.muted, "stroke_width": 2, "include_ticks": False},
-        )
+        axes = style.axes((0, 2 * Z_EXTENT, 1), (0, x_hi - base + 0.05 * pad, 1), x_length=5.4,
+                          y_length=4.3, ticks=False)
         axes.to_corner(DOWN + RIGHT, buff=0.8)
 
         def point(z: float, x: float) -> np.ndarray:
@@ -160,7 +147,7 @@ class LatentVariableModel(LectureScene):
         return VGroup(axes, z_label, x_label, prior_curve, prior_label, decoder_curve,
                       decoder_label, z_dots, joint_dots, rises, x_marks)
 
-    def _notation_table(self) -> VGroup:
+    def _notation_table(self) -> style.Table:
         symbol_rows = [
             (r"\x", "Observed data"),
             (r"\z", "Latent variable"),
@@ -170,4 +157,4 @@ class LatentVariableModel(LectureScene):
         ]
         rows = [[style.math(sym, size=style.MATH_SIZE - 4), style.tex(meaning)]
                 for sym, meaning in symbol_rows]
-        return style.table(["Symbol", "Meaning"], rows)
+        return style.Table(["Symbol", "Meaning"], rows)

@@ -20,8 +20,9 @@ from manim import (
     Write,
 )
 
-from scenes import formulas, plots, style
-from scenes.lecture import LectureScene
+from lecturekit.scene import plots, style
+from lecturekit.scene.lecture import LectureScene
+from scenes import formulas, pictures
 from scenes.numerics import (
     OBSERVED_X,
     fit_forward_kl,
@@ -37,81 +38,85 @@ class VariationalApproximation(LectureScene):
     def construct(self) -> None:
         theme = self.theme
         self.show_title_bar()
-        follower = plots.PathFollower.from_optimiser()
+        follower = pictures.PathFollower.from_optimiser()
 
-        # Solution: learn an encoder network to approximate the true posterior
-        self.caption("Solution: learn an encoder network to approximate the true posterior.")
-        solution = style.tex(r"\textbf{Solution:} Learn an encoder network to approximate "
-                             r"the true posterior.")
-        style.at_content_top(solution)
-        approx = style.math(formulas.Q_ENCODER, r"\approx", formulas.TRUE_POSTERIOR)
-        approx.next_to(solution, DOWN, buff=0.45).align_to(solution, LEFT).shift(0.4 * RIGHT)
-        self.play(FadeIn(solution, shift=0.2 * DOWN))
-        self.play(Write(approx), run_time=1.5)
-        self.wait(2)
-        self.key_frame("approximation")
+        with self.beat("Solution: learn an encoder network to approximate the true posterior.",
+                       key_frame="approximation"):
+            solution = style.tex(r"\textbf{Solution:} Learn an encoder network to approximate "
+                                 r"the true posterior.")
+            style.at_content_top(solution)
+            approx = style.math(formulas.Q_ENCODER, r"\approx", formulas.TRUE_POSTERIOR)
+            approx.next_to(solution, DOWN, buff=0.45).align_to(solution, LEFT).shift(0.4 * RIGHT)
+            self.play(FadeIn(solution, shift=0.2 * DOWN))
+            self.play(Write(approx), run_time=1.5)
+            self.wait(2)
 
-        # The encoder maps x to the parameters (mean and width) of q
-        self.caption("The encoder maps x to the parameters of q: a mean and a width.")
-        encoder = self._encoder(follower)
-        encoder.next_to(approx, RIGHT, buff=0.9)
-        self.play(FadeIn(encoder[:4]))
-        self.play(FadeIn(encoder[4:]))
-        self.wait(2)
-        self.key_frame("encoder")
+        with self.beat("The encoder maps x to the parameters of q: a mean and a width.",
+                       key_frame="encoder"):
+            encoder = EncoderDiagram(follower)
+            encoder.next_to(approx, RIGHT, buff=0.9)
+            self.play(FadeIn(VGroup(encoder.x_in, encoder.arrow_in, encoder.body, encoder.title)))
+            self.play(FadeIn(VGroup(encoder.arrow_out, encoder.outputs)))
+            self.wait(2)
 
-        # Start from a poor guess: q far from the true posterior
-        self.caption("Start from a poor guess of q: the ELBO is low, the gap is large.")
-        plot, legend, bar = plots.fit_picture(follower, forward=True)
-        plots.reveal_fit_plot(self, plot, legend[:2])
-        self.play(FadeIn(bar))
-        self.wait(2)
-        self.key_frame("poor-start")
+        with self.beat("Start from a poor guess of q: the ELBO is low, the gap is large.",
+                       key_frame="poor-start"):
+            plot, legend, bar = pictures.fit_picture(follower, forward=True)
+            plot.reveal(self, VGroup(*legend.rows[:2]))
+            self.play(FadeIn(bar))
+            self.wait(2)
 
-        # Fit: maximising the ELBO walks q onto the posterior, the gap shrinks
-        self.caption("Maximising the ELBO moves q onto one mode and shrinks the gap (the KL).")
-        self.play(follower.to_end(FIT_SECONDS))
-        self.wait(2)
-        self.key_frame("fitted")
+        with self.beat("Maximising the ELBO moves q onto one mode and shrinks the gap (the KL).",
+                       key_frame="fitted"):
+            self.play(follower.to_end(FIT_SECONDS))
+            self.wait(2)
 
-        # Contrast: the moment-matched (forward KL) Gaussian, dashed
-        self.caption("Moment matching (forward KL) spans both modes, but its gap is far larger.")
-        forward = fit_forward_kl()
-        forward_curve = plots.density_graph(plot[0], forward.pdf, theme.approx, dashed=True)
-        forward_gap = plots.labelled_number(
-            style.tex(r"its gap $\KL$", size=style.LABEL_SIZE),
-            lambda: kl_to_posterior(forward), theme.kl, size=style.LABEL_SIZE)
-        forward_gap.next_to(legend, DOWN, buff=0.2).align_to(legend[2][1], LEFT)
-        self.play(Create(forward_curve), FadeIn(legend[2]), run_time=1.5)
-        self.play(FadeIn(forward_gap))
-        self.wait(3)
-        self.key_frame("forward-kl")
+        with self.beat("Moment matching (forward KL) spans both modes, but its gap is far larger.",
+                       key_frame="forward-kl"):
+            forward = fit_forward_kl()
+            forward_curve = plots.density_graph(plot.axes, forward.pdf, theme.approx, dashed=True)
+            forward_gap = plots.LabelledNumber(
+                style.tex(r"its gap $\KL$", size=style.LABEL_SIZE),
+                lambda: kl_to_posterior(forward), theme.kl, size=style.LABEL_SIZE)
+            forward_gap.next_to(legend, DOWN, buff=0.2).align_to(legend.rows[2].label, LEFT)
+            self.play(Create(forward_curve), FadeIn(legend.rows[2]), run_time=1.5)
+            self.play(FadeIn(forward_gap))
+            self.wait(3)
 
-        # Question: how do we use q to get a tractable learning objective?
-        self.caption("Question: how do we use q to get a tractable learning objective?")
-        question = style.tex(r"\textbf{Question:} How do we use $\qp$ to get a tractable "
-                             r"learning objective?")
-        plots.show_boxed_line(self, question, buff=0.45)
-        self.wait(3)
-        self.key_frame("question")
+        with self.beat("Question: how do we use q to get a tractable learning objective?",
+                       key_frame="question"):
+            question = style.tex(r"\textbf{Question:} How do we use $\qp$ to get a tractable "
+                                 r"learning objective?")
+            plots.show_boxed_line(self, question, buff=0.45)
+            self.wait(3)
 
-    def _encoder(self, follower: plots.PathFollower) -> VGroup:
-        """x -> [encoder phi] -> (mu, sigma), the outputs live from the follower's q."""
-        theme = self.theme
+
+class EncoderDiagram(VGroup):
+    """x -> [encoder q_phi] -> (mu, sigma), the outputs live from the follower's q.
+
+    Parts: ``x_in``, ``arrow_in``, ``body``, ``title`` (the encoder and what goes in), then
+    ``arrow_out`` and ``outputs`` (mu and sigma as live numbers).
+    """
+
+    def __init__(self, follower: pictures.PathFollower) -> None:
+        theme = style.active_theme()
         size = style.LABEL_SIZE + 4
-        x_in = plots.labelled_number(style.math(r"\x", size=size), lambda: OBSERVED_X,
-                                     theme.data, decimals=1, size=size)
-        body = Polygon([-0.9, 0.55, 0], [0.9, 0.35, 0], [0.9, -0.35, 0], [-0.9, -0.55, 0],
-                       color=theme.approx, stroke_width=3)
-        name = style.tex(r"encoder $\qp$", size=style.LABEL_SIZE).move_to(body)
-        body.next_to(x_in, RIGHT, buff=0.9)
-        name.move_to(body)
-        arrow_in = Arrow(x_in.get_right(), body.get_left(), buff=0.12, color=theme.muted)
-        mu = plots.labelled_number(style.math(r"\mu", size=size, color=theme.approx),
-                                   lambda: follower.q().mu, theme.approx, size=size)
-        sigma = plots.labelled_number(style.math(r"\sigma", size=size, color=theme.approx),
-                                      lambda: follower.q().s, theme.approx, size=size)
-        outputs = VGroup(mu, sigma).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        outputs.next_to(body, RIGHT, buff=0.9)
-        arrow_out = Arrow(body.get_right(), outputs.get_left(), buff=0.12, color=theme.muted)
-        return VGroup(x_in, arrow_in, body, name, arrow_out, outputs)
+        self.x_in = plots.LabelledNumber(style.math(r"\x", size=size), lambda: OBSERVED_X,
+                                         theme.data, decimals=1, size=size)
+        self.body = Polygon([-0.9, 0.55, 0], [0.9, 0.35, 0], [0.9, -0.35, 0], [-0.9, -0.55, 0],
+                            color=theme.approx, stroke_width=3)
+        self.title = style.tex(r"encoder $\qp$", size=style.LABEL_SIZE).move_to(self.body)
+        self.body.next_to(self.x_in, RIGHT, buff=0.9)
+        self.title.move_to(self.body)
+        self.arrow_in = Arrow(self.x_in.get_right(), self.body.get_left(), buff=0.12,
+                              color=theme.muted)
+        mu = plots.LabelledNumber(style.math(r"\mu", size=size, color=theme.approx),
+                                  lambda: follower.q().mu, theme.approx, size=size)
+        sigma = plots.LabelledNumber(style.math(r"\sigma", size=size, color=theme.approx),
+                                     lambda: follower.q().s, theme.approx, size=size)
+        self.outputs = VGroup(mu, sigma).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        self.outputs.next_to(self.body, RIGHT, buff=0.9)
+        self.arrow_out = Arrow(self.body.get_right(), self.outputs.get_left(), buff=0.12,
+                               color=theme.muted)
+        super().__init__(self.x_in, self.arrow_in, self.body, self.title, self.arrow_out,
+                         self.outputs)

@@ -36,8 +36,10 @@ from manim import (
     linear,
 )
 
-from scenes import formulas, plots, style
-from scenes.derivation import RATIO, DerivationScene, expectation_q, piece
+from lecturekit.scene import plots, style
+from lecturekit.scene.derivation import DerivationScene, piece
+from scenes import formulas, pictures
+from scenes.formulas import RATIO, expectation_q
 from scenes.numerics import (
     MODEL,
     OBSERVED_X,
@@ -65,129 +67,82 @@ class ExpectationUnderEncoder(DerivationScene):
         theme = self.theme
         self.show_title_bar()
 
-        # Step 2: recognise an expectation under q
-        self.caption("Step 2: recognise this as an expectation under q(z|x).")
-        step = self.step_line(r"\textbf{Step 2:} Recognize this as an expectation under "
-                              r"$\qp(\z \given \x)$.")
-        integral = style.math(formulas.LOG_EVIDENCE, "=", r"\log", r"\int", Q, r"\cdot", *RATIO,
-                              r"\, d\z")
-        self.place_line(integral, step, buff=0.7)
-        self.play(Write(integral), run_time=2)
-        self.wait(1.6)
+        with self.beat("Step 2: recognise this as an expectation under q(z|x)."):
+            step = self.step_line(r"\textbf{Step 2:} Recognize this as an expectation under "
+                                  r"$\qp(\z \given \x)$.")
+            integral = style.math(formulas.LOG_EVIDENCE, "=", r"\log", r"\int", Q, r"\cdot", *RATIO,
+                                  r"\, d\z")
+            self.place_line(integral, step, buff=0.7)
+            self.play(Write(integral), run_time=2)
+            self.wait(1.6)
 
-        # The q under the integral travels into the subscript of E
-        self.caption("Integrating against q(z|x) is taking an expectation under q(z|x).")
-        weight = piece(integral, Q)
-        box = style.emphasis_box(weight, colour=theme.approx, buff=0.05)
-        self.play(Create(box))
-        expectation = style.math("=", r"\log", *expectation_q(*RATIO))
-        self.place_line(expectation, integral, buff=0.7, align=integral[1])
-        moving = integral.copy()
-        target_box = style.emphasis_box(piece(expectation, Q), colour=theme.approx, buff=0.03)
-        self.play(TransformMatchingTex(moving, expectation),
-                  ReplacementTransform(box.copy(), target_box), run_time=2.6)
-        why = self.why(r"$\int \q(\z)\, f(\z)\, d\z = \E_{\q}[f(\z)]$", expectation)
-        self.play(FadeIn(why, shift=0.2 * LEFT))
-        self.wait(2.6)
-        self.key_frame("expectation")
+        with self.beat("Integrating against q(z|x) is taking an expectation under q(z|x).",
+                       key_frame="expectation"):
+            weight = piece(integral, Q)
+            box = style.emphasis_box(weight, color=theme.approx, buff=0.05)
+            self.play(Create(box))
+            expectation = style.math("=", r"\log", *expectation_q(*RATIO))
+            self.place_line(expectation, integral, buff=0.7, align=integral[1])
+            moving = integral.copy()
+            target_box = style.emphasis_box(piece(expectation, Q), color=theme.approx, buff=0.03)
+            self.play(TransformMatchingTex(moving, expectation),
+                      ReplacementTransform(box.copy(), target_box), run_time=2.6)
+            why = self.why(r"$\int \q(\z)\, f(\z)\, d\z = \E_{\q}[f(\z)]$", expectation)
+            self.play(FadeIn(why, shift=0.2 * LEFT))
+            self.wait(2.6)
 
-        # Why this matters: we can estimate it by sampling from q
-        self.caption("Why this matters: we can now estimate this by sampling from q(z|x).")
-        self.play(FadeOut(VGroup(step, integral, box, target_box, why)))
-        headline = style.math(formulas.LOG_EVIDENCE, "=", r"\log", *expectation_q(*RATIO))
-        headline.next_to([0, style.content_top(), 0], DOWN, buff=0.15)
-        self.play(TransformMatchingTex(expectation, headline))
-        expectation = headline
-        matters = style.tex(r"\textbf{Why this matters:} We can now estimate this by sampling "
-                            r"from $\qp(\z \given \x)$.")
-        matters.next_to(expectation, DOWN, buff=0.3)
-        self.play(FadeIn(matters, shift=0.1 * DOWN))
-        self.wait(2)
+        with self.beat("Why this matters: we can now estimate this by sampling from q(z|x)."):
+            self.play(FadeOut(VGroup(step, integral, box, target_box, why)))
+            headline = style.math(formulas.LOG_EVIDENCE, "=", r"\log", *expectation_q(*RATIO))
+            headline.next_to([0, style.content_top(), 0], DOWN, buff=0.15)
+            self.play(TransformMatchingTex(expectation, headline))
+            expectation = headline
+            matters = style.tex(r"\textbf{Why this matters:} We can now estimate this by sampling "
+                                r"from $\qp(\z \given \x)$.")
+            matters.next_to(expectation, DOWN, buff=0.3)
+            self.play(FadeIn(matters, shift=0.1 * DOWN))
+            self.wait(2)
 
-        # Draw samples z_i from q and read each ratio p(x, z_i) / q(z_i|x)
-        self.caption("Draw z_i from q and compute the ratio p(x, z_i) / q(z_i|x) for each.")
         q = fit_forward_kl()
         run = importance_sampling_run(q, n=N_SAMPLES, seed=SEED)
-        density = self._density_panel(q)
+        density = DensityPanel(q)
         left_edge = style.safe_box()[0] + 0.3
         density.shift((left_edge - density.axes.get_left()[0]) * RIGHT
                       + (AXIS_Y - density.axes.c2p(0, 0)[1]) * UP)
-        self.play(FadeIn(density), run_time=1.6)
-        self._read_ratios(density.axes, q, run)
+        samples = SampleReadout(density.axes, q, run)
+        with self.beat("Draw z_i from q and compute the ratio p(x, z_i) / q(z_i|x) for each.",
+                       key_frame="ratios"):
+            self.play(FadeIn(density), run_time=1.6)
+            for i in range(KEY_SAMPLE + 1):  # with seed 0 the key sample's ratio is the largest
+                if i:
+                    self.play(samples.clear(i - 1), run_time=0.4)
+                self.play(*samples.show(i), run_time=1.0 if i == 0 else 0.8)
+                self.wait(0.8)
 
-        # The running mean of the ratios converges to the true p(x)
-        self.caption("Their running mean converges to the true p(x).")
-        estimate_axes = self._running_estimate(run)
-        self.wait(3)
-        self.key_frame("converged")
+        with self.beat("Each ratio is one draw; more draws, a better estimate."):
+            self.play(samples.clear(KEY_SAMPLE), run_time=0.4)
+            for i in range(KEY_SAMPLE + 1, N_SHOWN):
+                self.play(*samples.show(i), run_time=0.8)
+                self.wait(0.8)
+                self.play(samples.clear(i), run_time=0.4)
+            self.play(*samples.more(N_DOTS), run_time=2)
+            samples.freeze()
+            self.wait(1)
 
-        # Aside: a reverse-KL proposal sits on one mode, so its estimate stays too low
-        self.caption("Aside: a reverse-KL fit as proposal misses the left mode: too low.")
-        self._reverse_kl_aside(estimate_axes, density.axes)
-        self.wait(3)
-        self.key_frame("reverse-kl-aside")
+        with self.beat("Their running mean converges to the true p(x).", key_frame="converged"):
+            estimate_axes = self._running_estimate(run)
+            self.wait(3)
 
-    def _density_panel(self, q) -> VGroup:
-        """Axes over z with q(z|x) (dashed) and the joint p(x, z) as a function of z."""
-        theme = self.theme
-        axes = plots.density_axes(DENSITY_TOP, x_length=5.6, y_length=2.3)
-        q_curve = plots.density_graph(axes, q.pdf, theme.approx, dashed=True, stroke_width=3)
-        joint_curve = plots.density_graph(axes, lambda z: MODEL.joint_density(OBSERVED_X, z),
-                                          theme.posterior, stroke_width=3)
-        size = style.LABEL_SIZE
-        legend = plots.legend([
-            (theme.approx, True, style.math(formulas.Q_ENCODER, size=size)),
-            (theme.posterior, False, style.math(formulas.JOINT, size=size)),
-        ], sample_length=0.5, buff=0.12)
-        legend.next_to(axes.c2p(Z_RANGE[1], DENSITY_TOP), DOWN + LEFT, buff=0.0)
-        panel = VGroup(axes, plots.z_label(axes), q_curve, joint_curve, legend)
-        panel.axes = axes
-        return panel
-
-    def _read_ratios(self, axes: Axes, q, run) -> None:
-        """Drop the first samples one by one with their ratio, then more samples at once."""
-        theme = self.theme
-        index = ValueTracker(0)
-        readout_tex = style.math(r"\frac{\pt(\x, \z_i)}{\qp(\z_i \given \x)} =",
-                                 size=style.BODY_SIZE + 2)
-        value = DecimalNumber(run.weights[0], num_decimal_places=3, font_size=style.BODY_SIZE,
-                              color=theme.text)
-        value.add_updater(lambda d: d.set_value(run.weights[int(index.get_value())]))
-        readout = VGroup(readout_tex, value).arrange(RIGHT, buff=0.15)
-        readout.next_to(axes, UP, buff=0.2).align_to(axes, LEFT)
-        value.next_to(readout_tex, RIGHT, buff=0.15)
-        dots = VGroup()
-        for i in range(N_SHOWN):
-            z = float(run.z[i])
-            dot = Dot(axes.c2p(z, 0), radius=0.06, color=theme.latent)
-            to_q = DashedLine(axes.c2p(z, 0), axes.c2p(z, float(q.pdf(z))), color=theme.approx,
-                              stroke_width=3)
-            to_p = Line(axes.c2p(z, 0), axes.c2p(z, float(MODEL.joint_density(OBSERVED_X, z))),
-                        color=theme.posterior, stroke_width=5)
-            index.set_value(i)
-            if i == 0:
-                self.play(FadeIn(dot, scale=0.5), Create(to_q), Create(to_p), FadeIn(readout))
-            else:
-                self.play(FadeIn(dot, scale=0.5), Create(to_q), Create(to_p), run_time=0.8)
-            self.wait(0.8)
-            if i == KEY_SAMPLE:
-                self.key_frame("ratios")
-            self.play(FadeOut(VGroup(to_q, to_p)), run_time=0.4)
-            dots.add(dot)
-        more = VGroup(*(Dot(axes.c2p(float(z), 0), radius=0.05, color=theme.latent)
-                        for z in run.z[N_SHOWN:N_DOTS]))
-        self.play(LaggedStart(*(FadeIn(d, scale=0.5) for d in more), lag_ratio=0.1),
-                  FadeOut(readout), run_time=2)
-        value.clear_updaters()
-        self.wait(1)
+        with self.beat("Aside: a reverse-KL fit as proposal misses the left mode: too low.",
+                       key_frame="reverse-kl-aside"):
+            self._reverse_kl_aside(estimate_axes, density.axes)
+            self.wait(3)
 
     def _running_estimate(self, run) -> Axes:
         """Running mean of the ratios against log k, with a +-2 SE band and the true p(x)."""
         theme = self.theme
         top = np.log10(N_SAMPLES)
-        axes = Axes(x_range=[0, top, 1], y_range=[0, ESTIMATE_TOP, 0.05], x_length=5.2,
-                    y_length=2.3, tips=False,
-                    axis_config={"color": theme.muted, "stroke_width": 2})
+        axes = style.axes((0, top, 1), (0, ESTIMATE_TOP, 0.05), x_length=5.2, y_length=2.3)
         axes.to_edge(RIGHT, buff=0.6)
         axes.shift((AXIS_Y - axes.c2p(0, 0)[1]) * UP)
         tick_labels = VGroup(
@@ -196,7 +151,7 @@ class ExpectationUnderEncoder(DerivationScene):
             *(DecimalNumber(y, num_decimal_places=1, font_size=style.MIN_FONT_SIZE,
                             color=theme.muted).next_to(axes.c2p(0, y), LEFT, buff=0.12)
               for y in (0.0, 0.1, 0.2)))
-        k_label = style.text("samples k", size=style.MIN_FONT_SIZE, colour=theme.muted)
+        k_label = style.text("samples k", size=style.MIN_FONT_SIZE, color=theme.muted)
         k_label.next_to(axes.x_axis, DOWN, buff=0.45)
         true_line = DashedLine(axes.c2p(0, run.true_px), axes.c2p(top, run.true_px),
                                color=theme.posterior, stroke_width=3)
@@ -296,3 +251,75 @@ def _sample_counts() -> np.ndarray:
 def _point(axes: Axes, k: int, y: float) -> np.ndarray:
     """(log10 k, y) on the estimate axes, y clipped to the axes."""
     return axes.c2p(np.log10(k), float(np.clip(y, 0, ESTIMATE_TOP)))
+
+
+class DensityPanel(VGroup):
+    """Axes over z with q(z|x) (dashed) and the joint p(x, z) as a function of z.
+
+    Parts: ``axes``, ``z_label``, ``q_curve``, ``joint_curve``, ``legend``.
+    """
+
+    def __init__(self, q) -> None:
+        theme = style.active_theme()
+        self.axes = pictures.density_axes(DENSITY_TOP, x_length=5.6, y_length=2.3)
+        self.q_curve = plots.density_graph(self.axes, q.pdf, theme.approx, dashed=True,
+                                           stroke_width=3)
+        self.joint_curve = plots.density_graph(
+            self.axes, lambda z: MODEL.joint_density(OBSERVED_X, z), theme.posterior,
+            stroke_width=3)
+        size = style.LABEL_SIZE
+        self.legend = plots.Legend([
+            (theme.approx, True, style.math(formulas.Q_ENCODER, size=size)),
+            (theme.posterior, False, style.math(formulas.JOINT, size=size)),
+        ], sample_length=0.5, buff=0.12)
+        self.legend.next_to(self.axes.c2p(Z_RANGE[1], DENSITY_TOP), DOWN + LEFT, buff=0.0)
+        self.z_label = pictures.z_label(self.axes)
+        super().__init__(self.axes, self.z_label, self.q_curve, self.joint_curve, self.legend)
+
+
+class SampleReadout:
+    """Samples z_i from q dropped on the z axis one by one: a dot, dashed q(z_i), solid
+    p(x, z_i), and the ratio p(x, z_i) / q(z_i|x) read out above the panel."""
+
+    def __init__(self, axes: Axes, q, run) -> None:
+        self.axes, self.q, self.run = axes, q, run
+        self.theme = style.active_theme()
+        self.index = ValueTracker(0)
+        formula = style.math(r"\frac{\pt(\x, \z_i)}{\qp(\z_i \given \x)} =",
+                             size=style.BODY_SIZE + 2)
+        self.value = DecimalNumber(run.weights[0], num_decimal_places=3,
+                                   font_size=style.BODY_SIZE, color=self.theme.text)
+        self.value.add_updater(lambda d: d.set_value(run.weights[int(self.index.get_value())]))
+        self.readout = VGroup(formula, self.value).arrange(RIGHT, buff=0.15)
+        self.readout.next_to(axes, UP, buff=0.2).align_to(axes, LEFT)
+        self.value.next_to(formula, RIGHT, buff=0.15)
+        self.lines: dict[int, VGroup] = {}
+
+    def show(self, i: int) -> list:
+        """Animations that drop sample ``i`` (the readout appears with the first)."""
+        theme, axes, z = self.theme, self.axes, float(self.run.z[i])
+        dot = Dot(axes.c2p(z, 0), radius=0.06, color=theme.latent)
+        to_q = DashedLine(axes.c2p(z, 0), axes.c2p(z, float(self.q.pdf(z))),
+                          color=theme.approx, stroke_width=3)
+        to_p = Line(axes.c2p(z, 0), axes.c2p(z, float(MODEL.joint_density(OBSERVED_X, z))),
+                    color=theme.posterior, stroke_width=5)
+        self.lines[i] = VGroup(to_q, to_p)
+        self.index.set_value(i)
+        shown = [FadeIn(dot, scale=0.5), Create(to_q), Create(to_p)]
+        return [*shown, FadeIn(self.readout)] if i == 0 else shown
+
+    def clear(self, i: int) -> FadeOut:
+        """Remove sample ``i``'s two heights (its dot stays)."""
+        return FadeOut(self.lines.pop(i))
+
+    def more(self, n_dots: int) -> list:
+        """Drop the samples after the ones read out, up to ``n_dots``, and fade the readout."""
+        theme, axes = self.theme, self.axes
+        more = VGroup(*(Dot(axes.c2p(float(z), 0), radius=0.05, color=theme.latent)
+                        for z in self.run.z[N_SHOWN:n_dots]))
+        return [LaggedStart(*(FadeIn(d, scale=0.5) for d in more), lag_ratio=0.1),
+                FadeOut(self.readout)]
+
+    def freeze(self) -> None:
+        """Stop the readout's updater (it is gone from the picture)."""
+        self.value.clear_updaters()

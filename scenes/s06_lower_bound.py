@@ -29,8 +29,10 @@ from manim import (
     Write,
 )
 
-from scenes import formulas, style
-from scenes.derivation import BAR, BOUND, RATIO, DerivationScene, expectation_q
+from lecturekit.scene import style
+from lecturekit.scene.derivation import BAR, DerivationScene
+from scenes import formulas
+from scenes.formulas import BOUND, RATIO, expectation_q
 from scenes.numerics import fit_forward_kl, jensen_picture
 
 N_POINTS = 12
@@ -45,109 +47,98 @@ class LowerBound(DerivationScene):
     def construct(self) -> None:
         self.show_title_bar()
 
-        # Step 3: apply Jensen's inequality
-        self.caption("Step 3: apply Jensen's inequality.")
-        step = self.step_line(r"\textbf{Step 3:} Apply Jensen's inequality.")
-        jensen = style.math(r"\log", r"\E[X]", r"\geq", r"\E[\log X]")
-        jensen.next_to(step, DOWN, buff=0.35).set_x(3.4)
-        self.play(Write(jensen))
-        concave = style.tex(r"($\log$ is concave)", size=style.LABEL_SIZE,
-                            color=self.theme.muted)
-        concave.next_to(jensen, DOWN, buff=0.15)
-        self.play(FadeIn(concave))
-        self.wait(2)
+        with self.beat("Step 3: apply Jensen's inequality."):
+            step = self.step_line(r"\textbf{Step 3:} Apply Jensen's inequality.")
+            jensen = style.math(r"\log", r"\E[X]", r"\geq", r"\E[\log X]")
+            jensen.next_to(step, DOWN, buff=0.35).set_x(3.4)
+            self.play(Write(jensen))
+            concave = style.tex(r"($\log$ is concave)", size=style.LABEL_SIZE,
+                                color=self.theme.muted)
+            concave.next_to(jensen, DOWN, buff=0.15)
+            self.play(FadeIn(concave))
+            self.wait(2)
 
-        # Samples X_i = p / q on the log curve
-        self.caption("Each sample X_i = p(x, z_i) / q(z_i|x) gives a point on the log curve.")
-        picture = jensen_picture(fit_forward_kl(), n=N_POINTS, seed=SEED)
-        axes, curve, points = self._log_plot(picture)
-        ratio = style.math(r"X_i = \frac{\pt(\x, \z_i)}{\qp(\z_i \given \x)}",
-                           r",\quad \z_i \sim \qp(\z \given \x)", size=style.BODY_SIZE + 2)
-        ratio.next_to(concave, DOWN, buff=0.4).set_x(jensen.get_x())
-        self.play(FadeIn(ratio))
-        self.play(LaggedStart(*(FadeIn(p, scale=0.5) for p in points), lag_ratio=0.15),
-                  run_time=2)
-        self.wait(2)
+        with self.beat("Each sample X_i = p(x, z_i) / q(z_i|x) gives a point on the log curve."):
+            picture = jensen_picture(fit_forward_kl(), n=N_POINTS, seed=SEED)
+            axes, curve, points = self._log_plot(picture)
+            ratio = style.math(r"X_i = \frac{\pt(\x, \z_i)}{\qp(\z_i \given \x)}",
+                               r",\quad \z_i \sim \qp(\z \given \x)", size=style.BODY_SIZE + 2)
+            ratio.next_to(concave, DOWN, buff=0.4).set_x(jensen.get_x())
+            self.play(FadeIn(ratio))
+            self.play(LaggedStart(*(FadeIn(p, scale=0.5) for p in points), lag_ratio=0.15),
+                      run_time=2)
+            self.wait(2)
 
-        # The average of the points lies below the curve
-        self.caption("Their average, E[log X], lies below the curve's value there, log E[X].")
-        mean_x = float(np.mean(picture.x_values))
-        below = axes.c2p(mean_x, picture.mean_log_x)
-        on_curve = axes.c2p(mean_x, picture.log_mean_x)
-        spokes = VGroup(*(DashedLine(p.get_center(), below, stroke_width=1.5,
-                                     color=self.theme.muted) for p in points))
-        average = Dot(below, radius=0.08, color=self.theme.elbo)
-        top = Dot(on_curve, radius=0.08, color=self.theme.posterior)
-        drop = DashedLine(axes.c2p(mean_x, 0), below, stroke_width=2, color=self.theme.muted)
-        mean_label = style.math(r"\E[X]", size=style.LABEL_SIZE)
-        mean_label.next_to(axes.c2p(mean_x, 0), UP, buff=0.12)
-        self.play(Create(spokes), FadeIn(average), run_time=1.6)
-        self.play(Create(drop), FadeIn(mean_label), FadeIn(top))
-        gap_line = Line(below, on_curve, color=self.theme.kl, stroke_width=6)
-        brace = Brace(gap_line, LEFT, buff=0.1, color=self.theme.kl)
-        gap_label = style.text("gap", size=style.LABEL_SIZE, colour=self.theme.kl)
-        gap_label.next_to(brace, LEFT, buff=0.1)
-        top_label = style.math(r"\log \E[X]", size=style.LABEL_SIZE, color=self.theme.posterior)
-        top_label.next_to(top, RIGHT, buff=0.15)
-        average_label = style.math(r"\E[\log X]", size=style.LABEL_SIZE, color=self.theme.elbo)
-        average_label.next_to(average, RIGHT, buff=0.15)
-        self.play(FadeIn(top_label, average_label))
-        self.play(Create(gap_line), FadeIn(brace, gap_label))
-        readout = self._readout(picture).next_to(ratio, DOWN, buff=0.5)
-        readout.align_to(ratio, LEFT)
-        self.play(FadeIn(readout))
-        self.wait(3)
-        self.key_frame("jensen-plot")
+        with self.beat("Their average, E[log X], lies below the curve's value there, log E[X].",
+                       key_frame="jensen-plot"):
+            mean_x = float(np.mean(picture.x_values))
+            below = axes.c2p(mean_x, picture.mean_log_x)
+            on_curve = axes.c2p(mean_x, picture.log_mean_x)
+            spokes = VGroup(*(DashedLine(p.get_center(), below, stroke_width=1.5,
+                                         color=self.theme.muted) for p in points))
+            average = Dot(below, radius=0.08, color=self.theme.elbo)
+            top = Dot(on_curve, radius=0.08, color=self.theme.posterior)
+            drop = DashedLine(axes.c2p(mean_x, 0), below, stroke_width=2, color=self.theme.muted)
+            mean_label = style.math(r"\E[X]", size=style.LABEL_SIZE)
+            mean_label.next_to(axes.c2p(mean_x, 0), UP, buff=0.12)
+            self.play(Create(spokes), FadeIn(average), run_time=1.6)
+            self.play(Create(drop), FadeIn(mean_label), FadeIn(top))
+            gap_line = Line(below, on_curve, color=self.theme.kl, stroke_width=6)
+            brace = Brace(gap_line, LEFT, buff=0.1, color=self.theme.kl)
+            gap_label = style.text("gap", size=style.LABEL_SIZE, color=self.theme.kl)
+            gap_label.next_to(brace, LEFT, buff=0.1)
+            top_label = style.math(r"\log \E[X]", size=style.LABEL_SIZE, color=self.theme.posterior)
+            top_label.next_to(top, RIGHT, buff=0.15)
+            average_label = style.math(r"\E[\log X]", size=style.LABEL_SIZE, color=self.theme.elbo)
+            average_label.next_to(average, RIGHT, buff=0.15)
+            self.play(FadeIn(top_label, average_label))
+            self.play(Create(gap_line), FadeIn(brace, gap_label))
+            readout = self._readout(picture).next_to(ratio, DOWN, buff=0.5)
+            readout.align_to(ratio, LEFT)
+            self.play(FadeIn(readout))
+            self.wait(3)
 
-        # Apply it to log E_q[p / q]: the log moves inside the expectation
-        self.caption("Applied to our expression, the log moves inside the expectation.")
-        self.fade_out(axes, curve, points, spokes, average, top, drop, mean_label, gap_line,
-                      brace, gap_label, top_label, average_label, readout, ratio, concave)
-        self.play(jensen.animate.next_to(step, RIGHT, buff=0.8))
-        evidence = style.math(formulas.LOG_EVIDENCE, "=", r"\log", *expectation_q(*RATIO))
-        self.place_line(evidence, step, buff=0.45)
-        self.play(FadeIn(evidence))
-        inside = style.math(r"\geq", *expectation_q(r"\log", *RATIO))
-        self.place_line(inside, evidence, buff=0.3, align=evidence[1])
-        self.derive(evidence, inside, why=r"Jensen: $\log \E[X] \geq \E[\log X]$",
-                    key_map={"=": r"\geq"})
+        with self.beat("Applied to our expression, the log moves inside the expectation."):
+            self.fade_out(axes, curve, points, spokes, average, top, drop, mean_label, gap_line,
+                          brace, gap_label, top_label, average_label, readout, ratio, concave)
+            self.play(jensen.animate.next_to(step, RIGHT, buff=0.8))
+            evidence = style.math(formulas.LOG_EVIDENCE, "=", r"\log", *expectation_q(*RATIO))
+            self.place_line(evidence, step, buff=0.45)
+            self.play(FadeIn(evidence))
+            inside = style.math(r"\geq", *expectation_q(r"\log", *RATIO))
+            self.place_line(inside, evidence, buff=0.3, align=evidence[1])
+            self.derive(evidence, inside, why=r"Jensen: $\log \E[X] \geq \E[\log X]$",
+                        key_map={"=": r"\geq"})
 
-        # The log of the ratio splits into a difference
-        self.caption("The log of a ratio is a difference of logs.")
-        split = style.math("=", *expectation_q(*BOUND))
-        self.place_line(split, inside, buff=0.3, align=evidence[1])
-        self.derive(inside, split, why=r"$\log (a / b) = \log a - \log b$",
-                    key_map={BAR: "-", r"\geq": "="})
-        self.key_frame("log-inside")
+        with self.beat("The log of a ratio is a difference of logs.", key_frame="log-inside"):
+            split = style.math("=", *expectation_q(*BOUND))
+            self.place_line(split, inside, buff=0.3, align=evidence[1])
+            self.derive(inside, split, why=r"$\log (a / b) = \log a - \log b$",
+                        key_map={BAR: "-", r"\geq": "="})
 
-        # Therefore: the lower bound on the log-likelihood
-        self.caption("Therefore log p(x) is at least E_q[log p(x, z) - log q(z|x)].")
-        therefore = style.tex(r"Therefore:")
-        bound = style.math(formulas.LOG_EVIDENCE, r"\geq", *expectation_q(*BOUND))
-        bound.next_to(split, DOWN, buff=0.75).set_x(0.6)
-        therefore.next_to(bound, LEFT, buff=0.4)
-        self.play(FadeIn(therefore))
-        self.play(TransformMatchingTex(split.copy(), bound, key_map={"=": r"\geq"}),
-                  run_time=2)
-        self.play(Create(style.emphasis_box(bound)))
-        self.wait(2)
+        with self.beat("Therefore log p(x) is at least E_q[log p(x, z) - log q(z|x)]."):
+            therefore = style.tex(r"Therefore:")
+            bound = style.math(formulas.LOG_EVIDENCE, r"\geq", *expectation_q(*BOUND))
+            bound.next_to(split, DOWN, buff=0.75).set_x(0.6)
+            therefore.next_to(bound, LEFT, buff=0.4)
+            self.play(FadeIn(therefore))
+            self.play(TransformMatchingTex(split.copy(), bound, key_map={"=": r"\geq"}),
+                      run_time=2)
+            self.play(Create(style.emphasis_box(bound)))
+            self.wait(2)
 
-        # This is where "lower bound" comes from
-        self.caption("This is where 'lower bound' comes from.")
-        origin = style.tex(r"\textbf{This is where ``lower bound'' comes from.}",
-                           size=style.HEADING_SIZE, color=self.theme.highlight)
-        origin.next_to(bound, DOWN, buff=0.45).set_x(0)
-        self.play(Write(origin), run_time=1.6)
-        self.wait(3)
-        self.key_frame("lower-bound")
+        with self.beat("This is where 'lower bound' comes from.", key_frame="lower-bound"):
+            origin = style.tex(r"\textbf{This is where ``lower bound'' comes from.}",
+                               size=style.HEADING_SIZE, color=self.theme.highlight)
+            origin.next_to(bound, DOWN, buff=0.45).set_x(0)
+            self.play(Write(origin), run_time=1.6)
+            self.wait(3)
 
     def _log_plot(self, picture) -> tuple[Axes, object, VGroup]:
         """Axes of log X against X, the log curve, and the sample points (X_i, log X_i)."""
         theme = self.theme
-        axes = Axes(x_range=[0, X_TOP, 0.1], y_range=[LOG_BOTTOM, 0, 2], x_length=5.6,
-                    y_length=4.2, tips=False,
-                    axis_config={"color": theme.muted, "stroke_width": 2,
-                                 "include_ticks": False})
+        axes = style.axes((0, X_TOP, 0.1), (LOG_BOTTOM, 0, 2), x_length=5.6, y_length=4.2,
+                          ticks=False)
         axes.to_corner(DOWN + LEFT, buff=0.8).shift(0.2 * UP)
         x_label = style.math("X", size=style.LABEL_SIZE + 4).next_to(axes.x_axis, RIGHT, 0.1)
         x_label.align_to(axes.x_axis, DOWN)

@@ -22,12 +22,12 @@ from manim import (
     Mobject,
     Transform,
     TransformMatchingTex,
-    VGroup,
     Write,
 )
 
-from scenes import formulas, style
-from scenes.derivation import DerivationScene
+from lecturekit.scene import style
+from lecturekit.scene.derivation import DerivationScene, TermName
+from scenes import formulas
 
 FORMULA_Y = 1.2
 ITEM_TOP = -1.3
@@ -42,74 +42,68 @@ class EvidenceLowerBound(DerivationScene):
         theme = self.theme
         self.show_title_bar()
 
-        # The bound and its two named terms, as slide 7 ended
-        self.caption("Slide 7 ended on two terms: reconstruction minus regularization.")
-        bound = style.math(formulas.LOG_EVIDENCE, r"\geq", *formulas.ELBO_RHS)
-        bound.next_to([0, style.content_top(), 0], DOWN, buff=0.3)
-        self.play(FadeIn(bound))
-        recon_brace = self.name_term(bound[2], "Reconstruction", theme.data)
-        kl_brace = self.name_term(bound[4], "Regularization", theme.kl)
-        self.wait(2)
-        self.key_frame("two-terms")
+        with self.beat("Slide 7 ended on two terms: reconstruction minus regularization.",
+                       key_frame="two-terms"):
+            bound = style.math(formulas.LOG_EVIDENCE, r"\geq", *formulas.ELBO_RHS)
+            bound.next_to([0, style.content_top(), 0], DOWN, buff=0.3)
+            self.play(FadeIn(bound))
+            recon_brace = self.name_term(bound[2], "Reconstruction", theme.data)
+            kl_brace = self.name_term(bound[4], "Regularization", theme.kl)
+            self.wait(2)
 
-        # Write the left side: this is the VAE objective
-        self.caption("Together they are the VAE objective, the ELBO.")
-        heading = style.tex(r"\textbf{The VAE objective:}", size=style.HEADING_SIZE)
-        heading.next_to([0, style.content_top(), 0], DOWN, buff=0.15)
-        heading.to_edge(LEFT, buff=style.SAFE_MARGIN + 0.4)
-        objective = style.math(formulas.ELBO_LHS, "=", *formulas.ELBO_RHS, size=FORMULA_SIZE)
-        objective.move_to([0.2, FORMULA_Y, 0])
-        self.play(
-            TransformMatchingTex(bound, objective),
-            *(self._follow(brace, term) for brace, term in ((recon_brace, objective[2]),
-                                                            (kl_brace, objective[4]))),
-            run_time=2,
-        )
-        self.play(FadeIn(heading, shift=0.2 * DOWN))
-        frame = style.emphasis_box(objective, colour=theme.elbo, buff=0.15)
-        self.play(Create(frame))
-        self.wait(2)
-        self.key_frame("objective")
+        with self.beat("Together they are the VAE objective, the ELBO.", key_frame="objective"):
+            heading = style.tex(r"\textbf{The VAE objective:}", size=style.HEADING_SIZE)
+            heading.next_to([0, style.content_top(), 0], DOWN, buff=0.15)
+            heading.to_edge(LEFT, buff=style.SAFE_MARGIN + 0.4)
+            objective = style.math(formulas.ELBO_LHS, "=", *formulas.ELBO_RHS, size=FORMULA_SIZE)
+            objective.move_to([0.2, FORMULA_Y, 0])
+            self.play(
+                TransformMatchingTex(bound, objective),
+                *(self._follow(brace, term) for brace, term in ((recon_brace, objective[2]),
+                                                                (kl_brace, objective[4]))),
+                run_time=2,
+            )
+            self.play(FadeIn(heading, shift=0.2 * DOWN))
+            frame = style.emphasis_box(objective, color=theme.elbo, buff=0.15)
+            self.play(Create(frame))
+            self.wait(2)
 
-        # Maximizing the ELBO does two things at once
-        self.caption("Maximizing the ELBO does two things at once.")
-        goals = style.tex(r"\textbf{Maximizing ELBO}\\\textbf{simultaneously:}",
-                          size=ITEM_SIZE)
-        goals.to_edge(LEFT, buff=style.SAFE_MARGIN + 0.05).set_y(ITEM_TOP - goals.height / 2)
-        self.play(FadeIn(goals, shift=0.2 * UP))
-        self.wait(1.5)
+        with self.beat("Maximizing the ELBO does two things at once."):
+            goals = style.tex(r"\textbf{Maximizing ELBO}\\\textbf{simultaneously:}",
+                              size=ITEM_SIZE)
+            goals.to_edge(LEFT, buff=style.SAFE_MARGIN + 0.05).set_y(ITEM_TOP - goals.height / 2)
+            self.play(FadeIn(goals, shift=0.2 * UP))
+            self.wait(1.5)
 
-        # 1. Improves reconstruction quality: the reconstruction term
-        self.caption("1. It improves reconstruction quality: the first term.")
-        first = style.tex(r"1. Improves\\reconstruction quality", size=ITEM_SIZE,
-                          color=theme.data)
-        self._tie(first, recon_brace, x=-0.15)
-        self.wait(2)
-        self.key_frame("reconstruction")
+        with self.beat("1. It improves reconstruction quality: the first term.",
+                       key_frame="reconstruction"):
+            first = style.tex(r"1. Improves\\reconstruction quality", size=ITEM_SIZE,
+                              color=theme.data)
+            self._tie(first, recon_brace, x=-0.15)
+            self.wait(2)
 
-        # 2. Keeps the latent distribution well-structured: the KL term
-        self.caption("2. It keeps the latent distribution well-structured: the KL term.")
-        second = style.tex(r"2. Keeps the latent\\distribution\\well-structured",
-                           size=ITEM_SIZE, color=theme.kl)
-        self._tie(second, kl_brace, x=4.6)
-        self.wait(3)
-        self.key_frame("regularization")
+        with self.beat("2. It keeps the latent distribution well-structured: the KL term.",
+                       key_frame="regularization"):
+            second = style.tex(r"2. Keeps the latent\\distribution\\well-structured",
+                               size=ITEM_SIZE, color=theme.kl)
+            self._tie(second, kl_brace, x=4.6)
+            self.wait(3)
 
-    def _follow(self, named: VGroup, term: Mobject) -> Animation:
+    def _follow(self, named: TermName, term: Mobject) -> Animation:
         """Move a term's brace and name (from ``name_term``) under the term's new place.
 
         The brace is rebuilt to the term's new width, and sits low enough to clear the frame
         drawn around the objective.
         """
-        brace, label = named
+        brace, label = named.brace, named.label
         new_brace = Brace(term, DOWN, buff=0.3, color=brace.get_color())
         new_label = label.copy().next_to(new_brace, DOWN, buff=0.08)
         return AnimationGroup(Transform(brace, new_brace), Transform(label, new_label))
 
-    def _tie(self, item: Mobject, term_brace: VGroup, x: float) -> None:
+    def _tie(self, item: Mobject, named: TermName, x: float) -> None:
         """Show a numbered effect under its term, with an arrow from the term's label."""
         item.move_to([x, ITEM_TOP - item.height / 2, 0])
-        label = term_brace[1]
+        label = named.label
         arrow = Arrow(label.get_bottom(), item.get_top(), buff=0.1, stroke_width=4,
                       max_tip_length_to_length_ratio=0.3, color=label.get_color())
         self.play(GrowArrow(arrow))

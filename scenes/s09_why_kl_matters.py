@@ -37,10 +37,10 @@ from manim import (
     Write,
 )
 
-from scenes import style
-from scenes.lecture import LectureScene
+from lecturekit.scene import style
+from lecturekit.scene.lecture import LectureScene
+from lecturekit.scene.plots import LabelledNumber
 from scenes.numerics import KLVAEResult, load_kl_vae
-from scenes.plots import labelled_number
 
 BETAS = (0, 1)
 PANEL_WIDTH, PANEL_HEIGHT = 4.3, 3.7
@@ -95,120 +95,121 @@ class WhyKLMatters(LectureScene):
         data_maps = [data_space(c) for c in PANEL_CENTRES]
         latent_maps = [latent_space(c) for c in PANEL_CENTRES]
 
-        # Three reasons to keep q(z|x) close to p(z)
-        self.caption("Three reasons to keep q(z|x) close to the prior p(z).")
-        heading = style.tex(r"\textbf{Three reasons to keep $\q(\z \given \x)$ close to "
-                            r"$\p(\z)$:}", size=style.HEADING_SIZE)
-        names = VGroup(*(style.tex(rf"\textbf{{{name}}}", size=style.HEADING_SIZE)
-                         for name in self.REASONS)).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
-        overview = VGroup(heading, names).arrange(DOWN, buff=0.6)
-        overview.move_to([0, 0.4, 0])
-        self.play(FadeIn(heading, shift=0.2 * DOWN))
-        self.play(LaggedStart(*(FadeIn(n, shift=0.2 * RIGHT) for n in names), lag_ratio=0.5),
-                  run_time=2)
-        self.wait(2)
-        self.key_frame("three-reasons")
+        with self.beat("Three reasons to keep q(z|x) close to the prior p(z).",
+                       key_frame="three-reasons"):
+            heading = style.tex(r"\textbf{Three reasons to keep $\q(\z \given \x)$ close to "
+                                r"$\p(\z)$:}", size=style.HEADING_SIZE)
+            names = VGroup(*(style.tex(rf"\textbf{{{name}}}", size=style.HEADING_SIZE)
+                             for name in self.REASONS)).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+            overview = VGroup(heading, names).arrange(DOWN, buff=0.6)
+            overview.move_to([0, 0.4, 0])
+            self.play(FadeIn(heading, shift=0.2 * DOWN))
+            self.play(LaggedStart(*(FadeIn(n, shift=0.2 * RIGHT) for n in names), lag_ratio=0.5),
+                      run_time=2)
+            self.wait(2)
 
-        # The same VAE trained twice: without the KL term and with it
-        self.caption("One small VAE on 2-D data, trained without the KL term and with it.")
-        self.play(FadeOut(overview))
-        frames, titles = self._panels()
-        self.play(Create(frames), FadeIn(titles))
-        data_dots = VGroup(*(dots(m(r.data), theme.data, opacity=0.8)
-                             for m, r in zip(data_maps, results, strict=True)))
-        self.play(FadeIn(data_dots))
-        self.wait(2)
-
-        # 1. Enables generation: decode samples from the prior
-        self.caption("1. Enables generation: at test time, we sample z from the prior p(z).")
-        column = self._reason_column(
-            0,
-            r"At test time, we sample\\$\z \sim \p(\z)$. If encoder\\pushes latents away\\"
-            r"from prior, decoder\\never sees those regions.",
-            r"panels: data space $\x$",
-            [(self._legend_dot(), r"data $\x$"),
-             (Circle(radius=0.07, color=theme.posterior, stroke_width=2),
-              r"decoded $\z \sim \p(\z)$")],
-        )
-        self.play(FadeIn(column, shift=0.2 * RIGHT))
-        self.wait(3)
-        self.caption("Decoded prior samples land on the data only with the KL term.")
-        samples = VGroup(*(rings(m(r.prior_decoded), theme.posterior)
-                           for m, r in zip(data_maps, results, strict=True)))
-        self.play(LaggedStart(*(FadeIn(s) for s in samples), lag_ratio=0.4), run_time=2)
-        metrics = self._conclude(results, r"distance to data", lambda r: r.prior_to_data, 3,
-                                 "generation")
-
-        # 2. Prevents memorization: each point's posterior in latent space
-        self.caption("2. Prevents memorization: without KL, each point gets a sharp code.")
-        self.play(FadeOut(VGroup(column, samples, metrics, data_dots)))
-        column = self._reason_column(
-            1,
-            r"Without KL, encoder\\could assign each\\datapoint a unique,\\"
-            r"sharp latent code\\(lookup table).",
-            r"panels: latent space $\z$",
-            [(self._dashed_circle(ORIGIN, 0.12), r"prior $\p(\z)$: $1\sigma$, $2\sigma$"),
-             (Ellipse(width=0.4, height=0.16, color=theme.approx, stroke_width=1.5,
-                      fill_opacity=0.3), r"$\q(\z \given \x_n)$: $1\sigma$"),
-             (Dot(radius=0.06, color=theme.approx), r"its mean")],
-        )
-        self.play(FadeIn(column, shift=0.2 * RIGHT))
-        priors = VGroup(*(self._prior_circles(c) for c in PANEL_CENTRES))
-        self.play(Create(priors))
-        posteriors = VGroup(*(self._posteriors(m, r)
-                              for m, r in zip(latent_maps, results, strict=True)))
-        self.play(LaggedStart(*(FadeIn(p) for p in posteriors), lag_ratio=0.4), run_time=2)
-        self.bring_to_front(priors)  # the prior's circles stay visible over the posteriors
-        self.wait(1.5)
-        self.caption("Without KL: tiny isolated codes. With KL: they overlap and fill the prior.")
-        metrics = self._conclude(results, r"median std of $\q(\z \given \x)$",
-                                 lambda r: r.median_post_std, 4, "memorization", wait=3.5)
-
-        # 3. Smooth latent space: a straight path between the codes of the two ends
-        self.caption("3. Smooth latent space: nearby z's should produce similar x's.")
-        self.play(FadeOut(VGroup(column, metrics, *(p[0] for p in posteriors))),
-                  *(p[1].animate.set_opacity(0.35) for p in posteriors))
-        column = self._reason_column(
-            2,
-            r"KL encourages nearby\\$\z$'s to produce similar\\$\x$'s, enabling\\interpolation.",
-            r"panels: latent $\z$, then data $\x$",
-            [(self._legend_dot(), r"data $\x$"),
-             (self._path_sample(), r"straight latent path")],
-        )
-        self.play(FadeIn(column, shift=0.2 * RIGHT))
-        latent_paths = VGroup(*(self._path(m(r.interp_z))
-                                for m, r in zip(latent_maps, results, strict=True)))
-        self.play(*(Create(p) for p in latent_paths), run_time=1.5)
-        self.wait(2)
-        self.key_frame("latent-path")
-
-        # Decode the path: it follows the data only with the KL term
-        self.caption("Decoded, the path follows the data only with the KL term.")
-        path_legend = column[2][2]
-        decoded_legend = style.tex(r"the path, decoded", size=style.LABEL_SIZE)
-        decoded_legend.move_to(path_legend[1], aligned_edge=LEFT)
-        self.play(FadeOut(path_legend[1]), FadeIn(decoded_legend))
-        self.play(FadeOut(VGroup(priors, posteriors)))
-        data_dots = VGroup(*(dots(m(r.data), theme.data, opacity=0.8)
-                             for m, r in zip(data_maps, results, strict=True)))
-        decoded_paths = VGroup(*(self._path(m(r.interp_decoded))
+        with self.beat("One small VAE on 2-D data, trained without the KL term and with it."):
+            self.play(FadeOut(overview))
+            frames, titles = self._panels()
+            self.play(Create(frames), FadeIn(titles))
+            data_dots = VGroup(*(dots(m(r.data), theme.data, opacity=0.8)
                                  for m, r in zip(data_maps, results, strict=True)))
-        self.play(FadeIn(data_dots))
-        self.play(*(p.animate.become(d) for p, d in zip(latent_paths, decoded_paths,
-                                                        strict=True)), run_time=2.5)
-        self._conclude(results, r"path's distance to data", lambda r: r.interp_to_data, 3,
-                       "interpolation")
+            self.play(FadeIn(data_dots))
+            self.wait(2)
 
-        # Intuition
-        self.caption("Intuition: force all data to live in the same coordinate system.")
-        intuition = style.tex(r"\textbf{Intuition:} ``Force all data to live in the same "
-                              r"coordinate system.''", size=style.HEADING_SIZE)
-        intuition.to_edge(DOWN, buff=style.SAFE_MARGIN + 0.25)
-        box = style.emphasis_box(intuition)
-        self.play(Write(intuition), run_time=2)
-        self.play(Create(box))
-        self.wait(3)
-        self.key_frame("intuition")
+        with self.beat("1. Enables generation: at test time, we sample z from the prior p(z)."):
+            column = self._reason_column(
+                0,
+                r"At test time, we sample\\$\z \sim \p(\z)$. If encoder\\pushes latents away\\"
+                r"from prior, decoder\\never sees those regions.",
+                r"panels: data space $\x$",
+                [(self._legend_dot(), r"data $\x$"),
+                 (Circle(radius=0.07, color=theme.posterior, stroke_width=2),
+                  r"decoded $\z \sim \p(\z)$")],
+            )
+            self.play(FadeIn(column, shift=0.2 * RIGHT))
+            self.wait(3)
+        with self.beat("Decoded prior samples land on the data only with the KL term.",
+                       key_frame="generation"):
+            samples = VGroup(*(rings(m(r.prior_decoded), theme.posterior)
+                               for m, r in zip(data_maps, results, strict=True)))
+            self.play(LaggedStart(*(FadeIn(s) for s in samples), lag_ratio=0.4), run_time=2)
+            metrics = self._metrics(results, r"distance to data", lambda r: r.prior_to_data, 3)
+            self.play(FadeIn(metrics))
+            self.wait(3)
+
+        with self.beat("2. Prevents memorization: without KL, each point gets a sharp code."):
+            self.play(FadeOut(VGroup(column, samples, metrics, data_dots)))
+            column = self._reason_column(
+                1,
+                r"Without KL, encoder\\could assign each\\datapoint a unique,\\"
+                r"sharp latent code\\(lookup table).",
+                r"panels: latent space $\z$",
+                [(self._dashed_circle(ORIGIN, 0.12), r"prior $\p(\z)$: $1\sigma$, $2\sigma$"),
+                 (Ellipse(width=0.4, height=0.16, color=theme.approx, stroke_width=1.5,
+                          fill_opacity=0.3), r"$\q(\z \given \x_n)$: $1\sigma$"),
+                 (Dot(radius=0.06, color=theme.approx), r"its mean")],
+            )
+            self.play(FadeIn(column, shift=0.2 * RIGHT))
+            priors = VGroup(*(self._prior_circles(c) for c in PANEL_CENTRES))
+            self.play(Create(priors))
+            posteriors = VGroup(*(self._posteriors(m, r)
+                                  for m, r in zip(latent_maps, results, strict=True)))
+            self.play(LaggedStart(*(FadeIn(p) for p in posteriors), lag_ratio=0.4), run_time=2)
+            self.bring_to_front(priors)  # the prior's circles stay visible over the posteriors
+            self.wait(1.5)
+        with self.beat("Without KL: tiny isolated codes. With KL: they overlap and fill the prior.",
+                       key_frame="memorization"):
+            metrics = self._metrics(results, r"median std of $\q(\z \given \x)$",
+                                    lambda r: r.median_post_std, 4)
+            self.play(FadeIn(metrics))
+            self.wait(3.5)
+
+        with self.beat("3. Smooth latent space: nearby z's should produce similar x's.",
+                       key_frame="latent-path"):
+            self.play(FadeOut(VGroup(column, metrics, *(p.ellipses for p in posteriors))),
+                      *(p.means.animate.set_opacity(0.35) for p in posteriors))
+            column = self._reason_column(
+                2,
+                r"KL encourages nearby\\$\z$'s to produce similar\\$\x$'s, enabling\\interpolation.",
+                r"panels: latent $\z$, then data $\x$",
+                [(self._legend_dot(), r"data $\x$"),
+                 (self._path_sample(), r"straight latent path")],
+            )
+            self.play(FadeIn(column, shift=0.2 * RIGHT))
+            latent_paths = VGroup(*(self._path(m(r.interp_z))
+                                    for m, r in zip(latent_maps, results, strict=True)))
+            self.play(*(Create(p) for p in latent_paths), run_time=1.5)
+            self.wait(2)
+
+        with self.beat("Decoded, the path follows the data only with the KL term.",
+                       key_frame="interpolation"):
+            path_row = column.legend_rows[2]
+            decoded_legend = style.tex(r"the path, decoded", size=style.LABEL_SIZE)
+            decoded_legend.move_to(path_row.label, aligned_edge=LEFT)
+            self.play(FadeOut(path_row.label), FadeIn(decoded_legend))
+            self.play(FadeOut(VGroup(priors, posteriors)))
+            data_dots = VGroup(*(dots(m(r.data), theme.data, opacity=0.8)
+                                 for m, r in zip(data_maps, results, strict=True)))
+            decoded_paths = VGroup(*(self._path(m(r.interp_decoded))
+                                     for m, r in zip(data_maps, results, strict=True)))
+            self.play(FadeIn(data_dots))
+            self.play(*(p.animate.become(d) for p, d in zip(latent_paths, decoded_paths,
+                                                            strict=True)), run_time=2.5)
+            metrics = self._metrics(results, r"path's distance to data",
+                                    lambda r: r.interp_to_data, 3)
+            self.play(FadeIn(metrics))
+            self.wait(3)
+
+        with self.beat("Intuition: force all data to live in the same coordinate system.",
+                       key_frame="intuition"):
+            intuition = style.tex(r"\textbf{Intuition:} ``Force all data to live in the same "
+                                  r"coordinate system.''", size=style.HEADING_SIZE)
+            intuition.to_edge(DOWN, buff=style.SAFE_MARGIN + 0.25)
+            box = style.emphasis_box(intuition)
+            self.play(Write(intuition), run_time=2)
+            self.play(Create(box))
+            self.wait(3)
 
     REASONS = ("1. Enables generation", "2. Prevents memorization", "3. Smooth latent space")
 
@@ -227,38 +228,19 @@ class WhyKLMatters(LectureScene):
         return frames, titles
 
     def _reason_column(self, index: int, explanation: str, space: str,
-                       legend: list[tuple[Mobject, str]]) -> VGroup:
-        """Left column: the reason's name, its explanation from the slide, a legend.
-
-        The legend's first row names the space the panels show (data or latent).
-        """
-        name = style.tex(rf"\textbf{{{self.REASONS[index]}}}", size=style.HEADING_SIZE)
-        body = style.tex(explanation, size=style.BODY_SIZE, tex_environment="flushleft")
-        panel_icon = Rectangle(width=0.32, height=0.26, color=self.theme.muted, stroke_width=2)
-        legend = [(panel_icon, space), *legend]
-        rows = VGroup(*(VGroup(marker, style.tex(label, size=style.LABEL_SIZE))
-                        .arrange(RIGHT, buff=0.2) for marker, label in legend))
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        column = VGroup(name, body, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
+                       legend: list[tuple[Mobject, str]]) -> ReasonColumn:
+        """Left column: the reason's name, its explanation from the slide, a legend whose
+        first row names the space the panels show (data or latent)."""
+        column = ReasonColumn(self.REASONS[index], explanation, space, legend)
         column.next_to([COLUMN_LEFT, style.content_top(), 0], DOWN + RIGHT, buff=0.1)
         return column
-
-    def _conclude(self, results: list[KLVAEResult], label: str,
-                  value: Callable[[KLVAEResult], float], decimals: int, frame_name: str,
-                  wait: float = 3.0) -> VGroup:
-        """Show each run's metric under its panel, pause, and mark the key frame."""
-        metrics = self._metrics(results, label, value, decimals)
-        self.play(FadeIn(metrics))
-        self.wait(wait)
-        self.key_frame(frame_name)
-        return metrics
 
     def _metrics(self, results: list[KLVAEResult], label: str,
                  value: Callable[[KLVAEResult], float], decimals: int) -> VGroup:
         """The metric of each run under its panel, as a DecimalNumber from the result."""
         metrics = VGroup()
         for centre, result in zip(PANEL_CENTRES, results, strict=True):
-            metric = labelled_number(style.tex(label, size=METRIC_SIZE),
+            metric = LabelledNumber(style.tex(label, size=METRIC_SIZE),
                                      lambda r=result: value(r), decimals=decimals,
                                      size=METRIC_SIZE)
             metric.next_to(centre + PANEL_HEIGHT / 2 * DOWN, DOWN, buff=0.2)
@@ -278,16 +260,9 @@ class WhyKLMatters(LectureScene):
         return VGroup(circles, label)
 
     def _posteriors(self, to_panel: Callable[[np.ndarray], np.ndarray],
-                    result: KLVAEResult) -> VGroup:
+                    result: KLVAEResult) -> PosteriorCodes:
         """Each data point's q(z|x_n): a 1-sigma ellipse and its mean."""
-        scale = latent_scale()
-        centres = to_panel(result.post_mean)
-        ellipses = VGroup(*(
-            Ellipse(width=max(2 * s[0] * scale, 1e-3), height=max(2 * s[1] * scale, 1e-3),
-                    color=self.theme.approx, stroke_width=1, stroke_opacity=0.25,
-                    fill_opacity=0.012).move_to(c)
-            for c, s in zip(centres, result.post_std, strict=True)))
-        return VGroup(ellipses, dots(centres, self.theme.approx, radius=0.025))
+        return PosteriorCodes(to_panel(result.post_mean), result.post_std * latent_scale())
 
     def _path(self, points: np.ndarray) -> VGroup:
         """A path through panel points: a line with a dot at each step, ends larger."""
@@ -303,3 +278,43 @@ class WhyKLMatters(LectureScene):
         """The legend's marker for a data point."""
         return Dot(radius=0.06, color=self.theme.data)
 
+
+class LegendRow(VGroup):
+    """A legend row of the reason column. Parts: ``marker``, ``label``."""
+
+    def __init__(self, marker: Mobject, label: str) -> None:
+        self.marker, self.label = marker, style.tex(label, size=style.LABEL_SIZE)
+        super().__init__(self.marker, self.label)
+        self.arrange(RIGHT, buff=0.2)
+
+
+class ReasonColumn(VGroup):
+    """The text column beside the panels. Parts: ``heading`` (the reason), ``body`` (its
+    explanation from the slide), ``legend_rows`` (:class:`LegendRow`; the first names the
+    space the panels show)."""
+
+    def __init__(self, reason: str, explanation: str, space: str,
+                 legend: list[tuple[Mobject, str]]) -> None:
+        theme = style.active_theme()
+        self.heading = style.tex(rf"\textbf{{{reason}}}", size=style.HEADING_SIZE)
+        self.body = style.tex(explanation, size=style.BODY_SIZE, tex_environment="flushleft")
+        panel_icon = Rectangle(width=0.32, height=0.26, color=theme.muted, stroke_width=2)
+        self.legend_rows = [LegendRow(marker, label)
+                            for marker, label in [(panel_icon, space), *legend]]
+        rows = VGroup(*self.legend_rows).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        super().__init__(self.heading, self.body, rows)
+        self.arrange(DOWN, aligned_edge=LEFT, buff=0.4)
+
+
+class PosteriorCodes(VGroup):
+    """Every data point's q(z|x_n) in a latent panel. Parts: ``ellipses`` (1-sigma),
+    ``means`` (dots)."""
+
+    def __init__(self, centres: np.ndarray, radii: np.ndarray) -> None:
+        colour = style.active_theme().approx
+        self.ellipses = VGroup(*(
+            Ellipse(width=max(2 * r[0], 1e-3), height=max(2 * r[1], 1e-3), color=colour,
+                    stroke_width=1, stroke_opacity=0.25, fill_opacity=0.012).move_to(c)
+            for c, r in zip(centres, radii, strict=True)))
+        self.means = dots(centres, colour, radius=0.025)
+        super().__init__(self.ellipses, self.means)

@@ -21,8 +21,8 @@ from manim import (
     Write,
 )
 
-from scenes import style
-from scenes.lecture import LectureScene
+from lecturekit.scene import style
+from lecturekit.scene.lecture import LectureScene
 
 BOX_WIDTH, BOX_HEIGHT = 3.5, 0.62
 BOX_LEFT = -6.4
@@ -40,65 +40,58 @@ class Summary(LectureScene):
         theme = self.theme
         self.show_title_bar()
 
-        # 1. Goal: maximize log p(x)
-        self.caption("1. The goal: maximize the log-likelihood of the data, log p(x).")
-        self._step(0, "Goal", style.math(r"\text{Maximize } \log \p(\x)", size=CONTENT_SIZE))
-        self.wait(1.5)
-        self.key_frame("goal")
+        with self.beat("1. The goal: maximize the log-likelihood of the data, log p(x).",
+                       key_frame="goal"):
+            self._step(0, "Goal", style.math(r"\text{Maximize } \log \p(\x)", size=CONTENT_SIZE))
+            self.wait(1.5)
 
-        # 2. Obstacle: the integral over z is intractable
-        self.caption("2. The obstacle: p(x) is an intractable integral over z.")
-        self._step(1, "Obstacle", style.math(r"\text{Intractable integral over } \z",
-                                             size=CONTENT_SIZE))
-        self.wait(1.5)
-        self.key_frame("obstacle")
+        with self.beat("2. The obstacle: p(x) is an intractable integral over z.",
+                       key_frame="obstacle"):
+            self._step(1, "Obstacle", style.math(r"\text{Intractable integral over } \z",
+                                                 size=CONTENT_SIZE))
+            self.wait(1.5)
 
-        # 3. Solution: an approximate posterior q(z|x)
-        self.caption("3. The solution: introduce an approximate posterior q(z|x).")
-        self._step(2, "Solution", style.math(r"\text{Introduce approximate posterior } "
-                                             r"\q(\z \given \x)", size=CONTENT_SIZE))
-        self.wait(1.5)
-        self.key_frame("solution")
+        with self.beat("3. The solution: introduce an approximate posterior q(z|x).",
+                       key_frame="solution"):
+            self._step(2, "Solution", style.math(r"\text{Introduce approximate posterior } "
+                                                 r"\q(\z \given \x)", size=CONTENT_SIZE))
+            self.wait(1.5)
 
-        # 4. Derivation: one inequality, one decomposition
-        self.caption("4. The derivation: one inequality (Jensen's), one decomposition.")
-        self._step(3, "Derivation", style.math(r"\text{One inequality (Jensen's), "
-                                               r"one decomposition}", size=CONTENT_SIZE))
-        self.wait(1.5)
-        self.key_frame("derivation")
+        with self.beat("4. The derivation: one inequality (Jensen's), one decomposition.",
+                       key_frame="derivation"):
+            self._step(3, "Derivation", style.math(r"\text{One inequality (Jensen's), "
+                                                   r"one decomposition}", size=CONTENT_SIZE))
+            self.wait(1.5)
 
-        # 5. Result: ELBO = Reconstruction - KL (term colours as named on slides 7 and 8)
-        self.caption("5. The result: ELBO equals reconstruction minus KL.")
-        result = style.math(r"\text{ELBO}", "=", r"\text{Reconstruction}", "-", r"\KL",
-                            size=CONTENT_SIZE + 4)
-        result[0].set_color(theme.elbo)
-        result[2].set_color(theme.data)
-        box = self._step(4, "Result", result)
-        self.play(Create(style.emphasis_box(VGroup(box, result), colour=theme.elbo)))
-        self.wait(2)
-        self.key_frame("result")
+        with self.beat("5. The result: ELBO equals reconstruction minus KL.", key_frame="result"):
+            result = style.math(r"\text{ELBO}", "=", r"\text{Reconstruction}", "-", r"\KL",
+                                size=CONTENT_SIZE + 4)
+            result[0].set_color(theme.elbo)
+            result[2].set_color(theme.data)
+            box = self._step(4, "Result", result)
+            self.play(Create(style.emphasis_box(VGroup(box, result), color=theme.elbo)))
+            self.wait(2)
 
-        # The ELBO balances two things
-        self.caption("The ELBO is a principled objective that balances two things:")
-        balance = style.tex(r"\textbf{The ELBO is a principled objective that balances:}",
-                            size=style.HEADING_SIZE)
-        reasons = VGroup(
-            style.tex(r"$\bullet$ Explaining the data (reconstruction)", size=style.HEADING_SIZE,
-                      color=theme.data),
-            style.tex(r"$\bullet$ Maintaining a usable latent space (regularization)",
-                      size=style.HEADING_SIZE, color=theme.kl),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        statement = VGroup(balance, reasons).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        statement.next_to([BOX_LEFT, self._row_y(4) - BOX_HEIGHT / 2 - 0.45, 0], DOWN + RIGHT,
-                          buff=0)
-        self.play(FadeIn(balance, shift=0.2 * DOWN))
-        self.wait(2.5)
-        self.caption("Explaining the data, and keeping a usable latent space.")
-        for reason in reasons:
-            self.play(FadeIn(reason, shift=0.2 * RIGHT))
-            self.wait(1.2)
-        self.wait(2)
-        self.key_frame("balance")
+        with self.beat("The ELBO is a principled objective that balances two things:"):
+            balance = style.tex(r"\textbf{The ELBO is a principled objective that balances:}",
+                                size=style.HEADING_SIZE)
+            reasons = VGroup(
+                style.tex(r"$\bullet$ Explaining the data (reconstruction)", size=style.HEADING_SIZE,
+                          color=theme.data),
+                style.tex(r"$\bullet$ Maintaining a usable latent space (regularization)",
+                          size=style.HEADING_SIZE, color=theme.kl),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+            statement = VGroup(balance, reasons).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+            statement.next_to([BOX_LEFT, self._row_y(4) - BOX_HEIGHT / 2 - 0.45, 0], DOWN + RIGHT,
+                              buff=0)
+            self.play(FadeIn(balance, shift=0.2 * DOWN))
+            self.wait(2.5)
+        with self.beat("Explaining the data, and keeping a usable latent space.",
+                       key_frame="balance"):
+            for reason in reasons:
+                self.play(FadeIn(reason, shift=0.2 * RIGHT))
+                self.wait(1.2)
+            self.wait(2)
 
     def _row_y(self, index: int) -> float:
         return FIRST_ROW_Y - index * ROW_STEP

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from manim import DOWN, UP, FadeIn, Line, VGroup, Write
 
-from scenes import style
-from scenes.lecture import LectureScene
+from lecturekit.scene import style
+from lecturekit.scene.lecture import LectureScene
 
 AUTHORS = "Kingma \\& Welling (2014)"
 PAPER = "Auto-Encoding Variational Bayes"
@@ -24,32 +24,28 @@ class References(LectureScene):
         theme = self.theme
         self.show_title_bar()
 
-        # The paper the derivation follows
-        self.caption("Reference: Kingma and Welling (2014), Auto-Encoding Variational Bayes.")
-        authors = style.tex(AUTHORS, size=style.HEADING_SIZE + 6)
-        paper = style.tex(f"``{PAPER}''", size=style.TITLE_SIZE + 12)
-        reference = VGroup(authors, paper).arrange(DOWN, buff=0.35)
-        reference.move_to([0, style.content_top() - 1.6, 0])
-        self.play(FadeIn(authors, shift=0.2 * DOWN))
-        self.play(Write(paper), run_time=1.5)
-        self.wait(2)
-        self.key_frame("reference")
+        with self.beat("Reference: Kingma and Welling (2014), Auto-Encoding Variational Bayes.",
+                       key_frame="reference"):
+            authors = style.tex(AUTHORS, size=style.HEADING_SIZE + 6)
+            paper = style.tex(f"``{PAPER}''", size=style.TITLE_SIZE + 12)
+            reference = VGroup(authors, paper).arrange(DOWN, buff=0.35)
+            reference.move_to([0, style.content_top() - 1.6, 0])
+            self.play(FadeIn(authors, shift=0.2 * DOWN))
+            self.play(Write(paper), run_time=1.5)
+            self.wait(2)
 
-        # The video this card closes
-        self.caption("This video: Variational Autoencoders, A Visual Derivation.")
-        rule = Line(reference.get_left(), reference.get_right(), color=theme.muted,
-                    stroke_width=2)
-        rule.next_to(reference, DOWN, buff=0.5)
-        video_title = style.text(VIDEO_TITLE, size=style.BODY_SIZE, colour=theme.muted)
-        video_title.next_to(rule, DOWN, buff=0.5)
-        self.play(FadeIn(rule), FadeIn(video_title, shift=0.2 * UP))
-        self.wait(2)
-        self.key_frame("video-title")
+        with self.beat("This video: Variational Autoencoders, A Visual Derivation.",
+                       key_frame="video-title"):
+            rule = Line(reference.get_left(), reference.get_right(), color=theme.muted,
+                        stroke_width=2)
+            rule.next_to(reference, DOWN, buff=0.5)
+            video_title = style.text(VIDEO_TITLE, size=style.BODY_SIZE, color=theme.muted)
+            video_title.next_to(rule, DOWN, buff=0.5)
+            self.play(FadeIn(rule), FadeIn(video_title, shift=0.2 * UP))
+            self.wait(2)
 
-        # Credit
-        self.caption("Made with Manim Community.")
-        credit = style.text(CREDIT, size=style.LABEL_SIZE, colour=theme.muted)
-        credit.to_edge(DOWN, buff=style.SAFE_MARGIN + 0.4)
-        self.play(FadeIn(credit))
-        self.wait(2.5)
-        self.key_frame("credit")
+        with self.beat("Made with Manim Community.", key_frame="credit"):
+            credit = style.text(CREDIT, size=style.LABEL_SIZE, color=theme.muted)
+            credit.to_edge(DOWN, buff=style.SAFE_MARGIN + 0.4)
+            self.play(FadeIn(credit))
+            self.wait(2.5)

@@ -8,9 +8,9 @@ from unittest import mock
 import pytest
 from manim import MarkupText, SingleStringMathTex, Text
 
-from pipeline.headless import run_headless
-from pipeline.layout import layout_checker
-from scenes import registry
+from lecturekit.deck import SceneSpec
+from lecturekit.render.headless import run_headless
+from lecturekit.scene.layout import layout_checker
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -31,7 +31,7 @@ class SceneRun:
     ``captions``: the scene's subcaptions (srt.Subtitle); ``key_frames``; ``duration``.
     """
 
-    def __init__(self, spec: registry.SceneSpec, theme: str = "dark") -> None:
+    def __init__(self, spec: SceneSpec, theme: str = "dark") -> None:
         self.problems: list[str] = []
         self.small_text: list[str] = []
         self.created_sizes: list[tuple[str, float]] = []
@@ -64,7 +64,7 @@ _RUNS: dict[tuple[str, str], SceneRun] = {}
 def scene_run():
     """Get (and cache for the session) the headless run of a scene in a theme."""
 
-    def get(spec: registry.SceneSpec, theme: str = "dark") -> SceneRun:
+    def get(spec: SceneSpec, theme: str = "dark") -> SceneRun:
         key = (spec.key, theme)
         if key not in _RUNS:
             _RUNS[key] = SceneRun(spec, theme)

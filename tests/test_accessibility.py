@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 from coloraide import Color
 
-from scenes import registry, style
+from lecturekit.scene import style
+from lecturekit.theme import PALETTES, THEME_NAMES
+from tests.vae_deck import DECK, SCENES
 
 TEXT_CONTRAST = 4.5  # WCAG 2.1 AA, normal text
 NON_TEXT_CONTRAST = 3.0  # WCAG 2.1 non-text contrast (plot lines and areas)
@@ -27,12 +29,12 @@ MAX_LINES, MAX_LINE_LENGTH = 2, 42
 MIN_CUE_SECONDS = 1.0
 MIN_GAP_SECONDS = 0.2
 
-THEMES = sorted(style.THEMES)
+THEMES = list(THEME_NAMES)
 
 
 @pytest.mark.parametrize("theme_name", THEMES)
 def test_text_and_symbol_colours_meet_wcag_aa(theme_name):
-    theme = style.THEMES[theme_name]
+    theme = DECK.theme(theme_name)
     background = Color(theme.background)
     roles = {**theme.text_colours(), "warning": theme.warning, "highlight": theme.highlight}
     low = {role: round(Color(c).contrast(background), 2) for role, c in roles.items()
@@ -42,10 +44,9 @@ def test_text_and_symbol_colours_meet_wcag_aa(theme_name):
 
 @pytest.mark.parametrize("theme_name", THEMES)
 def test_plot_colours_meet_non_text_contrast(theme_name):
-    theme = style.THEMES[theme_name]
+    theme = DECK.theme(theme_name)
     background = Color(theme.background)
-    plot = {"posterior": theme.posterior, "approx": theme.approx, "latent": theme.latent,
-            "data": theme.data, "kl": theme.kl, "elbo": theme.elbo, "axes": theme.muted}
+    plot = {**{role: theme.role(role) for role in theme.roles}, "axes": theme.muted}
     low = {role: round(Color(c).contrast(background), 2) for role, c in plot.items()
            if Color(c).contrast(background) < NON_TEXT_CONTRAST}
     assert not low, f"{theme_name}: plot contrast below {NON_TEXT_CONTRAST}:1 for {low}"
@@ -54,7 +55,7 @@ def test_plot_colours_meet_non_text_contrast(theme_name):
 @pytest.mark.parametrize("theme_name", THEMES)
 def test_symbol_colours_stay_apart_under_colour_vision_deficiency(theme_name, capsys):
     # Every pair of symbol colours (any two may share a slide) and the text colour.
-    theme = style.THEMES[theme_name]
+    theme = DECK.theme(theme_name)
     colours = {**theme.symbols, "text": theme.text}
     failures, report = [], []
     for simulation in SIMULATIONS:
@@ -79,7 +80,7 @@ MANIM_COLOUR_NAMES = {name for name in dir(manim) if name.isupper()
                       and isinstance(getattr(manim, name), manim.ManimColor)}
 
 
-@pytest.mark.parametrize("spec", registry.SCENES, ids=lambda s: s.class_name)
+@pytest.mark.parametrize("spec", SCENES, ids=lambda s: s.class_name)
 def test_scene_names_no_colour_constant(spec):
     # Scenes take every colour from the theme; a colour named in a scene ignores the theme.
     if not spec.path.exists():
@@ -93,7 +94,7 @@ def test_scene_names_no_colour_constant(spec):
     assert not named and not hexes, f"colour constants in {spec.path.name}: {named + hexes}"
 
 
-@pytest.mark.parametrize("spec", registry.SCENES, ids=lambda s: s.class_name)
+@pytest.mark.parametrize("spec", SCENES, ids=lambda s: s.class_name)
 def test_no_text_smaller_than_minimum(spec, scene_run):
     run = scene_run(spec)
     created = [f"created {content!r} at {size:.1f}" for content, size in run.created_sizes
@@ -103,7 +104,7 @@ def test_no_text_smaller_than_minimum(spec, scene_run):
                           + "\n".join(problems[:20]))
 
 
-@pytest.mark.parametrize("spec", registry.SCENES, ids=lambda s: s.class_name)
+@pytest.mark.parametrize("spec", SCENES, ids=lambda s: s.class_name)
 def test_caption_pacing(spec, scene_run):
     run = scene_run(spec)
     assert run.captions, f"{spec.class_name} has no captions"
@@ -133,11 +134,11 @@ def test_caption_pacing(spec, scene_run):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("spec", registry.SCENES, ids=lambda s: s.class_name)
+@pytest.mark.parametrize("spec", SCENES, ids=lambda s: s.class_name)
 def test_light_theme_renders_cleanly(spec, scene_run):
     run = scene_run(spec, "light")
     assert not run.problems, "light theme layout problems:\n" + "\n".join(run.problems[:20])
-    background = np.array(Color(style.LIGHT.background).convert("srgb").coords()) * 255
+    background = np.array(Color(PALETTES['light'].background).convert("srgb").coords()) * 255
     for kf in run.key_frames:
         rgb = kf.pixels[..., :3].astype(float)
         ink = np.abs(rgb - background).max(axis=-1) > 60

@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lecturekit.assets import AssetError, file_sha256
 from scenes.numerics import kl_vae
-from scenes.numerics.assets import ASSETS_DIR, AssetError, file_sha256
+from scenes.numerics.kl_vae import ASSETS_DIR
 
 METRICS = kl_vae.METRICS
 

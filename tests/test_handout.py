@@ -1,6 +1,6 @@
-"""Issue 11, point 6: the PDF handout (one A4 landscape page per scene, from key frames only).
+"""The PDF handout: one A4 landscape page per scene, from key frames only.
 
-The fake lecture's scenes run headless in this process (no video), the handout is written and
+The test lecture's scenes run headless in this process (no video), the handout is written and
 read back with poppler's ``pdftoppm`` (Debian ``poppler-utils``, installed by the bootstrap).
 """
 
@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline.handout import grid_for
-from pipeline.outputs import handout_path, write_frames_only
-from tests.fake_scenes import make_fake_project
-from tests.lecture_build import lecture_specs
+from lecturekit.outputs.files import write_frames_only
+from lecturekit.outputs.handout import grid_for
+from lecturekit.render.target import Target
+from tests.fake_decks import copy_deck
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None,
                                 reason="pdftoppm missing: apt-get install -y poppler-utils")
@@ -27,16 +27,15 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None,
 @pytest.fixture(scope="module")
 def handout(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list, float]:
     folder = tmp_path_factory.mktemp("handout")
-    project = make_fake_project(folder)
-    specs = lecture_specs(project)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(project))  # the fake scenes run in this process
-        started = time.perf_counter()
-        written = write_frames_only(specs, "low", "light", storyboard=False, handout=True,
-                                    media_dir=folder / "media", on_event=lambda _line: None)
-        seconds = time.perf_counter() - started
-    assert written == [handout_path("light", folder / "media")]
-    return written[0], specs, seconds
+    deck = copy_deck("lecture", folder)
+    target = Target(deck, "low", "light", folder / "media")
+    started = time.perf_counter()
+    written = write_frames_only(list(deck.scenes), target, storyboard=False, handout=True,
+                                on_event=lambda _line: None)
+    seconds = time.perf_counter() - started
+    assert written == [target.handout]
+    assert target.handout.name == "fake-lecture-handout-light.pdf"
+    return written[0], list(deck.scenes), seconds
 
 
 def rasterise(pdf: Path, out: Path, dpi: int = 50) -> list[Path]:
@@ -47,7 +46,7 @@ def rasterise(pdf: Path, out: Path, dpi: int = 50) -> list[Path]:
 
 def test_one_a4_landscape_page_per_scene(handout, tmp_path: Path) -> None:
     pdf, specs, seconds = handout
-    assert pdf.name == "vae-derivation-handout-light.pdf"
+    assert pdf.name == "fake-lecture-handout-light.pdf"
     pages = rasterise(pdf, tmp_path)
     assert len(pages) == len(specs)
     for page in pages:

@@ -163,13 +163,15 @@ def test_forward_kl_fit_is_moment_matching(q_fwd):
 
 
 def test_gap_identity_at_optimum_and_other_qs(q_star, q_fwd):
-    qs = [q_star, q_fwd, *OTHER_QS]
-    assert len(qs) >= 7
-    for q in qs:
+    gaps = []
+    for q in [q_star, q_fwd, *OTHER_QS]:
         kl = kl_to_posterior(q, X)
         assert kl >= 0.0
         assert abs((LOG_PX - elbo(q, X)) - kl) < 1e-8, q
         assert gap(q, X) == pytest.approx(kl, abs=1e-8)
+        gaps.append(kl)
+    # The identity was checked from a near fit to a q far off in the tail, not in one regime.
+    assert min(gaps) < 0.5 and max(gaps) > 100
 
 
 def test_elbo_never_exceeds_log_evidence(q_star):
@@ -217,10 +219,12 @@ def test_optimiser_path(q_star):
     assert (path[0].mu, path[0].s) == (POOR_START.mu, POOR_START.s)
     elbos = np.array([step.elbo for step in path])
     assert np.all(np.diff(elbos) > 0)
-    # Every point is a real Gaussian with its own exact ELBO and gap.
+    # Every point is a real Gaussian whose recorded ELBO and gap agree with the KL computed
+    # independently (adaptive quadrature of q log(q / p(z|x)), not the ELBO's Gauss-Hermite).
     for step in path:
-        assert step.elbo == elbo(step.q, X)
-        assert abs(step.gap - kl_to_posterior(step.q, X)) < 1e-8
+        kl = kl_to_posterior(step.q, X)
+        assert abs(step.gap - kl) < 1e-8
+        assert abs(step.elbo - (LOG_PX - kl)) < 1e-8
     # It starts poor and ends at the optimum.
     assert path[0].gap > 10.0
     assert abs(path[-1].mu - q_star.mu) < 2e-3 and abs(path[-1].s - q_star.s) < 2e-3
@@ -238,11 +242,21 @@ def test_jensen_sample_and_exact(q_star, q_fwd, seed):
     for q in [q_star, q_fwd, Gaussian(0.0, 1.0)]:
         jp = jensen_picture(q, X, n=12, seed=seed)
         assert jp.z.shape == jp.x_values.shape == jp.log_x.shape == (12,)
-        assert np.allclose(np.log(jp.x_values), jp.log_x)
+        # Each ratio is the model's joint over q's density at its sample, recomputed here.
+        joint = np.exp(-0.5 * ((X - (jp.z**2 + 0.5 * jp.z)) / MODEL.sigma) ** 2 - 0.5 * jp.z**2)
+        joint /= 2 * math.pi * MODEL.sigma
+        q_density = np.exp(-0.5 * ((jp.z - q.mu) / q.s) ** 2) / (q.s * math.sqrt(2 * math.pi))
+        np.testing.assert_allclose(jp.x_values, joint / q_density, rtol=1e-10)
         assert jp.log_mean_x >= jp.mean_log_x
         assert jp.log_mean_x == pytest.approx(math.log(np.mean(jp.x_values)), rel=1e-12)
-        assert jp.exact_log_mean_x == LOG_PX
-        assert jp.exact_mean_log_x == elbo(q, X)
+        # The exact sides, against integrals on a fine grid (independent of the quadratures).
+        z = fine_grid()
+        dz = z[1] - z[0]
+        assert jp.exact_log_mean_x == pytest.approx(
+            math.log(np.sum(MODEL.joint_density(X, z)) * dz), abs=1e-9)
+        inside = q.pdf(z) > 1e-300
+        lx = MODEL.log_joint(X, z[inside]) - q.logpdf(z[inside])
+        assert jp.exact_mean_log_x == pytest.approx(np.sum(q.pdf(z[inside]) * lx) * dz, abs=1e-6)
         assert jp.exact_log_mean_x >= jp.exact_mean_log_x
         # The Jensen gap is exactly the KL to the posterior.
         assert abs(jp.exact_gap - kl_to_posterior(q, X)) < 1e-8

@@ -1,6 +1,7 @@
-"""Issue 7: captions, chapters, web-safe encoding, poster, storyboard and per-scene files.
+"""What a lecturer gets beside the video: captions, chapters, web-safe encoding, poster,
+storyboard and per-scene files.
 
-Most tests read the outputs of one real build of a three-scene fake lecture
+Most tests read the outputs of one real build of the three-scene test deck
 (``tests/lecture_build.py``); the caption-merging rules are also tested on made-up cues.
 """
 
@@ -15,22 +16,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline.captions import Cue, merge_cues, read_srt, read_vtt, to_srt, to_vtt
-from pipeline.chapters import read_chapters_vtt
-from pipeline.outputs import lecture_path, write_frames_only, write_lecture_outputs
-from pipeline.sections import last_frame, section_frames, sections_index
-from pipeline.stitch import video_duration
-from pipeline.storyboard import (
-    COLUMNS,
-    GAP,
-    MARGIN,
-    THUMB_WIDTH,
-    Frame,
-    caption_at,
-    capture_scene,
-    frame_label,
-)
-from scenes.style import THEMES
+from lecturekit.outputs import frames as frames_module
+from lecturekit.outputs.files import write_frames_only, write_lecture_outputs
+from lecturekit.outputs.frames import Frame, caption_at, capture_scene, section_frames
+from lecturekit.outputs.storyboard import COLUMNS, GAP, MARGIN, THUMB_WIDTH, frame_label
+from lecturekit.render.target import Target
+from lecturekit.theme import PALETTES
+from lecturekit.video.captions import Cue, merge_cues, read_srt, read_vtt, to_srt, to_vtt
+from lecturekit.video.chapters import read_chapters_vtt
+from lecturekit.video.sections import last_frame, scene_steps
+from lecturekit.video.stitch import video_duration
 from tests.lecture_build import QUALITY, THEME, LectureBuild, lecture_build
 
 pytestmark = pytest.mark.render
@@ -45,13 +40,17 @@ def lecture(tmp_path_factory: pytest.TempPathFactory) -> LectureBuild:
 
 
 def output(lecture: LectureBuild, suffix: str) -> Path:
-    path = lecture_path(QUALITY, THEME, suffix, lecture.media)
+    path = lecture.target.lecture_file(suffix)
     assert path.exists(), f"{path.name} was not written"
     return path
 
 
 def scene_files(lecture: LectureBuild) -> list[Path]:
-    return [lecture.media / "scenes" / QUALITY / f"{s.key}.mp4" for s in lecture.specs]
+    return [lecture.target.scene_file(s) for s in lecture.specs]
+
+
+def background(theme: str) -> str:
+    return PALETTES[theme].background
 
 
 # -- Captions ---------------------------------------------------------------------------------
@@ -182,7 +181,7 @@ def assert_not_blank(image: Image.Image, background: str) -> None:
 def test_poster_is_the_title_cards_last_frame(lecture: LectureBuild) -> None:
     poster = Image.open(output(lecture, "-poster.png"))
     assert poster.size == (854, 480)
-    assert_not_blank(poster, THEMES[THEME].background)
+    assert_not_blank(poster, background(THEME))
     title_card = decoded_frames(scene_files(lecture)[0])[-1]
     assert np.abs(np.asarray(poster, float) - title_card).mean() < 1.0
 
@@ -208,32 +207,32 @@ def test_storyboard_shows_every_scene_on_the_theme(lecture: LectureBuild) -> Non
     thumb_h = round(THUMB_WIDTH * 480 / 854)
     assert sheet.width == width
     assert sheet.height > len(lecture.specs) * thumb_h  # one row of key frames per scene, here
-    assert sheet.getpixel((2, 2)) == Image.new("RGB", (1, 1), THEMES[THEME].background).getpixel(
+    assert sheet.getpixel((2, 2)) == Image.new("RGB", (1, 1), background(THEME)).getpixel(
         (0, 0))
-    assert_not_blank(sheet, THEMES[THEME].background)
+    assert_not_blank(sheet, background(THEME))
 
 
 def test_storyboard_only_needs_no_video(lecture: LectureBuild, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.syspath_prepend(str(lecture.project))  # the fake scenes run in this process
     started = time.perf_counter()
     events: list[str] = []
-    written = write_frames_only(lecture.specs, QUALITY, "light", storyboard=True, handout=False,
-                                media_dir=tmp_path, on_event=events.append)
+    light = Target(lecture.deck, QUALITY, "light", tmp_path)
+    written = write_frames_only(lecture.specs, light, storyboard=True, handout=False,
+                                on_event=events.append)
     seconds = time.perf_counter() - started
-    assert written == [tmp_path / "vae-derivation-low-light-storyboard.png"]
+    assert written == [tmp_path / "fake-lecture-low-light-storyboard.png"]
     assert all(", headless, " in e for e in events) and len(events) == 3  # nothing rendered
     assert not list(tmp_path.glob("*.mp4")) and not (tmp_path / "build").exists()
     sheet = Image.open(written[0])
-    assert_not_blank(sheet, THEMES["light"].background)
+    assert_not_blank(sheet, background("light"))
     assert seconds < 60
 
 
 def test_storyboard_only_reuses_unchanged_renders(lecture: LectureBuild) -> None:
     built = np.asarray(Image.open(output(lecture, "-storyboard.png")).convert("RGB"), float)
     events: list[str] = []
-    written = write_frames_only(lecture.specs, QUALITY, THEME, storyboard=True, handout=False,
-                                media_dir=lecture.media, on_event=events.append)
+    written = write_frames_only(lecture.specs, lecture.target, storyboard=True, handout=False,
+                                on_event=events.append)
     assert all(", from its render, " in e for e in events) and len(events) == 3
     # The build's sheet again, pixel for pixel below the subtitle line (which differs).
     again = np.asarray(Image.open(written[0]).convert("RGB"), float)
@@ -243,33 +242,31 @@ def test_storyboard_only_reuses_unchanged_renders(lecture: LectureBuild) -> None
 
     # Asked for another quality (the handout has none in its name), the low render serves.
     events.clear()
-    write_frames_only(lecture.specs, "medium", THEME, storyboard=False, handout=True,
-                      media_dir=lecture.media, on_event=events.append)
+    write_frames_only(lecture.specs, lecture.target.at("medium"), storyboard=False,
+                      handout=True, on_event=events.append)
     assert all(", from its render, " in e for e in events) and len(events) == 3
 
 
 def test_storyboard_decodes_only_scenes_whose_render_changed(
         lecture: LectureBuild, monkeypatch: pytest.MonkeyPatch) -> None:
     # After a build each scene's key frames are remembered beside its cached video, so the
-    # next build's storyboard decodes only the scenes it rendered anew (issue 8: a one-scene
-    # re-run costs that scene, not the whole storyboard).
-    import pipeline.sections as sections
-
+    # next build's storyboard decodes only the scenes it rendered anew (a one-scene re-run
+    # costs that scene, not the whole storyboard).
     storyboard = output(lecture, "-storyboard.png")
     original = storyboard.read_bytes()
     built = np.asarray(Image.open(storyboard).convert("RGB"), float)
     decoded: list[Path] = []
-    real_last_frame = sections.last_frame
+    real_last_frame = frames_module.last_frame
 
     def counting_last_frame(video: Path) -> Image.Image:
         decoded.append(video)
         return real_last_frame(video)
 
-    monkeypatch.setattr(sections, "last_frame", counting_last_frame)
+    monkeypatch.setattr(frames_module, "last_frame", counting_last_frame)
     results = lecture.build.results
     try:
-        write_lecture_outputs(results, lecture.build.chapters, lecture.build.video, QUALITY,
-                              THEME, lecture.media, on_event=lambda _: None)
+        write_lecture_outputs(results, lecture.build.chapters, lecture.build.video,
+                              lecture.target, on_event=lambda _: None)
         assert decoded == []  # every scene's frames came from its remembered thumbnails
         again = np.asarray(Image.open(storyboard).convert("RGB"), float)
         band = built.shape[0] // 5  # the subtitle line above may differ
@@ -283,22 +280,20 @@ def test_storyboard_decodes_only_scenes_whose_render_changed(
         srt.write_text(text.replace("First beat", "First  beat"))
         try:
             write_lecture_outputs(results, lecture.build.chapters, lecture.build.video,
-                                  QUALITY, THEME, lecture.media, on_event=lambda _: None)
+                                  lecture.target, on_event=lambda _: None)
         finally:
             srt.write_text(text)
-        steps = sections.scene_steps(changed, QUALITY, THEME, lecture.media)
+        steps = scene_steps(changed)
         assert decoded == [step.source for step in steps]
     finally:
         storyboard.write_bytes(original)
 
 
-def test_outputs_survive_a_deleted_build_folder(lecture: LectureBuild,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    # media/build holds the section videos; media/cache the scene videos. Without the first,
+def test_outputs_survive_a_cache_entry_without_sections(lecture: LectureBuild) -> None:
+    # A cache entry without its section videos (damaged, or older than sections in the cache):
     # the storyboard takes that scene's key frames headless rather than failing the build.
-    monkeypatch.syspath_prepend(str(lecture.project))
     result = lecture.build.results[2]
-    sections = sections_index(result, QUALITY, THEME, lecture.media).parent
+    sections = result.sections.parent
     hidden = sections.with_name("sections-hidden")
     storyboard = output(lecture, "-storyboard.png")
     original = storyboard.read_bytes()  # other tests compare against the build's sheet
@@ -306,20 +301,18 @@ def test_outputs_survive_a_deleted_build_folder(lecture: LectureBuild,
     events: list[str] = []
     try:
         out = write_lecture_outputs(lecture.build.results, lecture.build.chapters,
-                                    lecture.build.video, QUALITY, THEME, lecture.media,
+                                    lecture.build.video, lecture.target,
                                     on_event=events.append)
         assert any("headless instead" in e and result.spec.key in e for e in events)
-        assert_not_blank(Image.open(out.storyboard), THEMES[THEME].background)
+        assert_not_blank(Image.open(out.storyboard), background(THEME))
     finally:
         hidden.rename(sections)
         storyboard.write_bytes(original)
 
 
-def test_key_frames_carry_their_beats_caption(lecture: LectureBuild,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.syspath_prepend(str(lecture.project))
+def test_key_frames_carry_their_beats_caption(lecture: LectureBuild) -> None:
     result = lecture.build.results[1]  # StepsOne: two key frames, then a tail
-    rendered = section_frames(result, QUALITY, THEME, lecture.media)
+    rendered = section_frames(result)
     headless = capture_scene(result.spec, THEME)
     beats = ["First beat: a square.", "Second beat: a triangle."]
     assert [f.caption for f in rendered.frames] == [*beats, "A tail after the last key frame."]
@@ -351,7 +344,7 @@ def test_caption_at_reads_through_millisecond_rounding() -> None:
 # -- Per-scene files --------------------------------------------------------------------------
 
 def test_per_scene_files_for_embedding_one_step_at_a_time(lecture: LectureBuild) -> None:
-    folder = lecture.media / "scenes" / QUALITY
+    folder = lecture.target.scenes_dir
     names = sorted(p.name for p in folder.iterdir())
     expected = sorted(f"{s.key}{suffix}" for s in lecture.specs for suffix in (".mp4", ".srt",
                                                                                 ".vtt"))
@@ -364,43 +357,31 @@ def test_per_scene_files_for_embedding_one_step_at_a_time(lecture: LectureBuild)
 
 # -- Command line -----------------------------------------------------------------------------
 
-def fake_cli(lecture: LectureBuild, monkeypatch: pytest.MonkeyPatch):
-    """``pipeline.cli.main`` over the fake lecture (as ``tests/fake_render.py`` sets it up)."""
-    import functools
-
-    from pipeline import build, cli
-    from scenes import registry
-
-    monkeypatch.setattr(registry, "SCENES", tuple(lecture.specs))
-    monkeypatch.setattr(cli, "build_video",
-                        functools.partial(build.build_video, source_roots=(lecture.project,)))
-    monkeypatch.syspath_prepend(str(lecture.project))
-    return cli.main
-
-
-def test_cli_slides_from_the_cached_build(lecture: LectureBuild,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_slides_from_the_cached_build(lecture: LectureBuild) -> None:
     from click.testing import CliRunner
 
-    main = fake_cli(lecture, monkeypatch)
-    result = CliRunner().invoke(main, ["--quality", QUALITY, "--slides", "--jobs", "1",
+    from lecturekit.cli import main
+
+    result = CliRunner().invoke(main, ["--deck", str(lecture.deck.folder), "--quality",
+                                       QUALITY, "--slides", "--jobs", "1",
                                        "--media-dir", str(lecture.media)])
     assert result.exit_code == 0, result.output
     assert f"slides: {lecture.slides_index}" in result.output
     assert "0 of 3 scenes rendered" in result.output  # the session's build, from the cache
 
 
-def test_cli_frames_only_and_usage_errors(lecture: LectureBuild, tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_frames_only_and_usage_errors(lecture: LectureBuild, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    main = fake_cli(lecture, monkeypatch)
+    from lecturekit.cli import main
+
     runner = CliRunner()
-    result = runner.invoke(main, ["--storyboard-only", "--handout", "--quality", QUALITY,
+    deck = ["--deck", str(lecture.deck.folder)]
+    result = runner.invoke(main, [*deck, "--storyboard-only", "--handout", "--quality", QUALITY,
                                   "--scene", "Card", "--media-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     # One scene of the three: the files say so, and never replace the whole lecture's.
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "vae-derivation-handout-scenes-00.pdf", "vae-derivation-low-scenes-00-storyboard.png"]
-    both = runner.invoke(main, ["--slides", "--handout", "--media-dir", str(tmp_path)])
+        "fake-lecture-handout-scenes-00.pdf", "fake-lecture-low-scenes-00-storyboard.png"]
+    both = runner.invoke(main, [*deck, "--slides", "--handout", "--media-dir", str(tmp_path)])
     assert both.exit_code == 2 and "two commands" in both.output

@@ -1,6 +1,6 @@
-"""Issue 7, presenter mode: the slides export, and the player driven in headless Chromium.
+"""Presenter mode: the slides export, and the player driven in headless Chromium.
 
-The export is checked on the fake lecture (``tests/lecture_build.py``): one slide per scene,
+The export is checked on the test lecture (``tests/lecture_build.py``): one slide per scene,
 one video per section, each ending at a key frame. The browser test opens the exported
 ``index.html`` from the file system in Debian's ``chromium`` through Playwright, plays the
 first step, presses "next" until the slide changes, and saves a screenshot.
@@ -21,10 +21,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline.captions import Cue
-from pipeline.sections import END, SectionsError, cues_within, scene_steps, sections_index
-from pipeline.stitch import video_duration
-from tests.lecture_build import QUALITY, THEME, LectureBuild, lecture_build
+from lecturekit.video.captions import Cue
+from lecturekit.video.sections import END, SectionsError, cues_within, scene_steps
+from lecturekit.video.stitch import video_duration
+from tests.lecture_build import LectureBuild, lecture_build
 from tests.test_outputs import top_level_atoms
 
 pytestmark = pytest.mark.render
@@ -47,7 +47,7 @@ def deck_of(index: Path) -> dict:
 
 
 def test_sections_end_at_the_key_frames(lecture: LectureBuild) -> None:
-    card, steps_one, steps_two = (scene_steps(r, QUALITY, THEME, lecture.media)
+    card, steps_one, steps_two = (scene_steps(r)
                                   for r in lecture.build.results)
     # StepsOne marks "square" and "triangle" and then has a tail: three steps, the first two
     # ending at its key frames, the tail at the scene's end.
@@ -67,7 +67,7 @@ def test_cues_within_ignores_millisecond_rounding() -> None:
 
 def test_slides_export_one_slide_per_scene(lecture: LectureBuild) -> None:
     index = lecture.slides_index
-    assert index.name == "index.html" and index.parent.name == "vae-derivation-low-slides"
+    assert index.name == "index.html" and index.parent.name == "fake-lecture-low-slides"
     deck = deck_of(index)
     assert [s["title"] for s in deck["slides"]] == [s.title for s in lecture.specs]
     assert [len(s["steps"]) for s in deck["slides"]] == [1, 3, 1]
@@ -92,14 +92,14 @@ def test_slides_export_one_slide_per_scene(lecture: LectureBuild) -> None:
 
 def test_sections_from_another_render_are_refused(lecture: LectureBuild, tmp_path: Path) -> None:
     result = lecture.build.results[1]
-    index = sections_index(result, QUALITY, THEME, lecture.media)
+    index = result.sections
     original = index.read_text(encoding="utf-8")
     sections = json.loads(original)
     sections[0]["nb_frames"] = str(int(sections[0]["nb_frames"]) + 1)
     try:
         index.write_text(json.dumps(sections), encoding="utf-8")
         with pytest.raises(SectionsError, match="another render"):
-            scene_steps(result, QUALITY, THEME, lecture.media)
+            scene_steps(result)
     finally:
         index.write_text(original, encoding="utf-8")
 

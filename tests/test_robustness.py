@@ -1,8 +1,8 @@
-"""Issue 9: a render that never lies and never loses a good video. Each fault is made for real.
+"""A render never lies and never loses a good video: each fault is made for real.
 
-Runs ``render.py`` over fake scenes (``tests/fake_render.py``) in a subprocess where the test
-needs a separate process (signals, two runs at once, PATH without LaTeX), and the library
-functions in-process elsewhere.
+Runs ``render.py --deck`` over a copy of the test deck ``tests/decks/pipeline`` in a
+subprocess where the test needs a separate process (signals, two runs at once, PATH without
+LaTeX), and the library functions in-process elsewhere.
 """
 
 from __future__ import annotations
@@ -17,46 +17,55 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import build as build_module
-from pipeline import cli, preflight
-from pipeline.build import build_video, final_video_path
-from pipeline.cache import SceneCache
-from pipeline.lock import RenderLock
-from pipeline.outputs import part_name
-from pipeline.render import render_scenes
-from pipeline.validate import VideoError, probe_video
-from scenes import style, themes
-from tests.fake_scenes import fake_specs, make_fake_project
+from lecturekit import build as build_module
+from lecturekit import cli
+from lecturekit.build import build_video
+from lecturekit.deck import Deck, load_deck
+from lecturekit.render import preflight
+from lecturekit.render.cache import SceneCache, settings_fingerprint
+from lecturekit.render.lock import RenderLock
+from lecturekit.render.renderer import manim_flags, render_scenes
+from lecturekit.render.target import Target, part_name
+from lecturekit.scene import style
+from lecturekit.video.validate import VideoError, probe_video
+from tests.fake_decks import copy_deck
 
 pytestmark = pytest.mark.render
 
 REPO = Path(__file__).resolve().parent.parent
-FAKE_RENDER = REPO / "tests" / "fake_render.py"
+RENDER = REPO / "render.py"
 GOOD_VIDEO = b"the lecturer's previous, good video: must survive byte for byte"
+VAE = load_deck(REPO / "scenes")
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return make_fake_project(tmp_path)
+def deck(tmp_path: Path) -> Deck:
+    return copy_deck("pipeline", tmp_path)
 
 
-def fake_build(project: Path, media: Path, names: list[str], jobs: int = 2):
-    specs = fake_specs(project)
-    return build_video([specs[n] for n in names], "low", media_dir=media, jobs=jobs,
-                       source_roots=(project,), on_event=lambda _line: None)
+def low(deck: Deck, media: Path, part: str = "") -> Target:
+    return Target(deck, "low", media_dir=media, part=part)
 
 
-def selection_video(project: Path, media: Path, *names: str) -> Path:
-    """The video ``render.py --scene A --scene B`` writes for a selection of the fake scenes."""
-    lecture = list(fake_specs(project).values())
-    chosen = [s for s in lecture if s.class_name in names]
-    return final_video_path("low", "dark", media, part_name(chosen, lecture))
+def fake_build(deck: Deck, media: Path, names: list[str], jobs: int = 2):
+    return build_video([deck.by_name(n) for n in names], low(deck, media), jobs=jobs,
+                       on_event=lambda _line: None)
 
 
-def start_render(project: Path, media: Path, *scenes: str, env: dict | None = None,
+def selection_video(deck: Deck, media: Path, *names: str) -> Path:
+    """The video ``render.py --scene A --scene B`` writes for a selection of the deck."""
+    chosen = [s for s in deck.scenes if s.class_name in names]
+    return low(deck, media, part_name(chosen, deck)).video
+
+
+def key(deck: Deck, name: str) -> str:
+    return deck.by_name(name).key
+
+
+def start_render(deck: Deck, media: Path, *scenes: str, env: dict | None = None,
                  extra: tuple[str, ...] = ()) -> subprocess.Popen:
-    args = [sys.executable, str(FAKE_RENDER), str(project), "-q", "low", "--media-dir",
-            str(media), "--jobs", "2", *extra]
+    args = [sys.executable, str(RENDER), "--deck", str(deck.folder), "-q", "low",
+            "--media-dir", str(media), "--jobs", "2", *extra]
     for name in scenes:
         args += ["--scene", name]
     return subprocess.Popen(args, cwd=REPO, env=env or os.environ.copy(), text=True,
@@ -97,15 +106,15 @@ def leftovers(media: Path) -> list[Path]:
 
 # -- 1. Preflight ----------------------------------------------------------------------------
 
-def test_preflight_passes_here_and_compiles_the_project_template(tmp_path: Path) -> None:
-    assert preflight.preflight("low", "dark", tmp_path / "media", 60.0) == []
+def test_preflight_passes_here_and_compiles_the_decks_template(tmp_path: Path) -> None:
+    assert preflight.preflight(Target(VAE, "low", media_dir=tmp_path / "media"), 60.0) == []
 
 
-def test_latex_hidden_from_path_stops_before_rendering(project: Path, tmp_path: Path) -> None:
+def test_latex_hidden_from_path_stops_before_rendering(deck: Deck, tmp_path: Path) -> None:
     media = tmp_path / "media"
     empty_bin = tmp_path / "bin"
     empty_bin.mkdir()
-    result = run_render(project, media, "Alpha", env={**os.environ, "PATH": str(empty_bin)})
+    result = run_render(deck, media, "Alpha", env={**os.environ, "PATH": str(empty_bin)})
     assert result.returncode == cli.EXIT_PREFLIGHT
     assert "'latex' is not on PATH" in result.stderr
     assert "'dvisvgm' is not on PATH" in result.stderr
@@ -117,11 +126,11 @@ def test_latex_hidden_from_path_stops_before_rendering(project: Path, tmp_path: 
 def test_broken_tex_template_names_the_missing_package(monkeypatch, tmp_path: Path) -> None:
     from manim import TexTemplate
 
-    def broken(_theme: str) -> TexTemplate:
+    def broken(_deck, _theme: str) -> TexTemplate:
         return TexTemplate(preamble=r"\usepackage{surelynotapackage}")
 
     monkeypatch.setattr(style, "tex_template", broken)
-    problems = preflight.check_tex_template("dark")
+    problems = preflight.check_tex_template(VAE, "dark")
     assert len(problems) == 1
     assert "surelynotapackage.sty not found" in problems[0].what
     assert "apt-get install" in problems[0].fix
@@ -173,19 +182,21 @@ def test_too_little_free_disk_is_refused(monkeypatch, tmp_path: Path) -> None:
 
 # -- 2. A failing scene is isolated; 3. the previous good video survives ----------------------
 
-def test_failing_scene_is_isolated_and_the_good_video_survives(project: Path,
+def test_failing_scene_is_isolated_and_the_good_video_survives(deck: Deck,
                                                               tmp_path: Path) -> None:
     media = tmp_path / "media"
-    final = selection_video(project, media, "Alpha", "Boom", "Beta")
+    final = selection_video(deck, media, "Alpha", "Boom", "Beta")
     final.parent.mkdir(parents=True)
     final.write_bytes(GOOD_VIDEO)
 
-    result = run_render(project, media, "Alpha", "Boom", "Beta")
+    result = run_render(deck, media, "Alpha", "Boom", "Beta")
     assert result.returncode == cli.EXIT_SCENES_FAILED
     assert "1 of 3 scenes failed" in result.stderr
-    assert "Boom (03-boom): RuntimeError: boom: the fake scene failed on purpose" in result.stderr
+    boom = key(deck, "Boom")
+    assert (f"Boom ({boom}): RuntimeError: boom: the fake scene failed on purpose"
+            in result.stderr)
     assert "second line of the error" not in result.stderr  # the first line only
-    log = media / "build" / "low" / "03-boom" / "render.log"
+    log = low(deck, media).build_dir(deck.by_name("Boom")) / "render.log"
     assert f"full log: {log}" in result.stderr
     assert "second line of the error" in log.read_text()  # the full error is in the log
     assert "Traceback" not in result.stderr
@@ -193,36 +204,35 @@ def test_failing_scene_is_isolated_and_the_good_video_survives(project: Path,
     assert leftovers(media) == []
 
     # The scenes that did render are cached: only the failing one is tried again.
-    again = run_render(project, media, "Alpha", "Boom", "Beta", extra=("--verbose",))
+    again = run_render(deck, media, "Alpha", "Boom", "Beta", extra=("--verbose",))
     assert again.returncode == cli.EXIT_SCENES_FAILED
-    assert "01-alpha: cached, unchanged" in again.stdout
-    assert "02-beta: cached, unchanged" in again.stdout
-    assert "03-boom: to render" in again.stdout
+    assert f"{key(deck, 'Alpha')}: cached, unchanged" in again.stdout
+    assert f"{key(deck, 'Beta')}: cached, unchanged" in again.stdout
+    assert f"{boom}: to render" in again.stdout
     assert final.read_bytes() == GOOD_VIDEO
 
 
 def test_a_selection_of_scenes_never_replaces_the_whole_lectures_video(
-        project: Path, tmp_path: Path) -> None:
+        deck: Deck, tmp_path: Path) -> None:
     media = tmp_path / "media"
-    whole = final_video_path("low", "dark", media)
+    whole = low(deck, media).video
     whole.parent.mkdir(parents=True)
     whole.write_bytes(GOOD_VIDEO)
-    result = run_render(project, media, "Beta", "Alpha")
+    result = run_render(deck, media, "Beta", "Alpha")
     assert result.returncode == 0, result.stderr
-    selection = selection_video(project, media, "Alpha", "Beta")
-    assert selection.name == "vae-derivation-low-scenes-01-02.mp4"  # registry order
+    selection = selection_video(deck, media, "Alpha", "Beta")
+    assert selection.name == "fake-low-scenes-00-01.mp4"  # the deck's order
     assert f"video: {selection}" in result.stdout
     assert probe_video(selection).frames > 0
     assert whole.read_bytes() == GOOD_VIDEO
-    storyboard = selection.with_name("vae-derivation-low-scenes-01-02-storyboard.png")
-    assert storyboard.exists() and not whole.with_name(
-        "vae-derivation-low-storyboard.png").exists()
+    storyboard = selection.with_name("fake-low-scenes-00-01-storyboard.png")
+    assert storyboard.exists() and not whole.with_name("fake-low-storyboard.png").exists()
 
 
 def test_stitched_video_failing_its_check_is_not_moved_into_place(
-        project: Path, tmp_path: Path, monkeypatch) -> None:
+        deck: Deck, tmp_path: Path, monkeypatch) -> None:
     media = tmp_path / "media"
-    final = final_video_path("low", "dark", media)
+    final = low(deck, media).video
     final.parent.mkdir(parents=True)
     final.write_bytes(GOOD_VIDEO)
     real_stitch = build_module.stitch
@@ -232,20 +242,20 @@ def test_stitched_video_failing_its_check_is_not_moved_into_place(
 
     monkeypatch.setattr(build_module, "stitch", drop_last_scene)
     with pytest.raises(VideoError, match="frames"):
-        fake_build(project, media, ["Alpha", "Beta"])
+        fake_build(deck, media, ["Alpha", "Beta"])
     assert final.read_bytes() == GOOD_VIDEO
     assert leftovers(media) == []
     assert not (media / "scenes").exists()  # nothing published from a failed build
 
     monkeypatch.setattr(build_module, "stitch", real_stitch)
-    good = fake_build(project, media, ["Alpha", "Beta"])
+    good = fake_build(deck, media, ["Alpha", "Beta"])
     assert probe_video(good.video).frames == sum(r.facts.frames for r in good.results)
 
 
-def test_interrupted_stitch_leaves_no_partial_file(project: Path, tmp_path: Path,
+def test_interrupted_stitch_leaves_no_partial_file(deck: Deck, tmp_path: Path,
                                                   monkeypatch) -> None:
     media = tmp_path / "media"
-    final = final_video_path("low", "dark", media)
+    final = low(deck, media).video
     final.parent.mkdir(parents=True)
     final.write_bytes(GOOD_VIDEO)
 
@@ -255,7 +265,7 @@ def test_interrupted_stitch_leaves_no_partial_file(project: Path, tmp_path: Path
 
     monkeypatch.setattr(build_module, "stitch", half_written)
     with pytest.raises(KeyboardInterrupt):
-        fake_build(project, media, ["Alpha"])
+        fake_build(deck, media, ["Alpha"])
     assert final.read_bytes() == GOOD_VIDEO
     assert leftovers(media) == []
 
@@ -263,16 +273,17 @@ def test_interrupted_stitch_leaves_no_partial_file(project: Path, tmp_path: Path
 # -- 4. Interruptions ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_interrupted_render_stops_workers_and_resumes(project: Path, tmp_path: Path,
+def test_interrupted_render_stops_workers_and_resumes(deck: Deck, tmp_path: Path,
                                                       signum: int) -> None:
     media = tmp_path / "media"
-    final = selection_video(project, media, "Alpha", "Slow")
+    final = selection_video(deck, media, "Alpha", "Slow")
     final.parent.mkdir(parents=True)
     final.write_bytes(GOOD_VIDEO)
-    alpha_entry = media / "cache" / "low" / "01-alpha" / "entry.json"
-    slow_log = media / "build" / "low" / "04-slow" / "render.log"
+    target = low(deck, media)
+    alpha_entry = target.cache_dir / key(deck, "Alpha") / "entry.json"
+    slow_log = target.build_dir(deck.by_name("Slow")) / "render.log"
 
-    run = start_render(project, media, "Alpha", "Slow")
+    run = start_render(deck, media, "Alpha", "Slow")
     # Interrupt once Alpha is cached and Slow is mid-render.
     wait_for(lambda: alpha_entry.exists() and slow_log.exists(), what="Alpha cached")
     assert processes_mentioning(str(media))  # the Slow worker is running
@@ -284,21 +295,20 @@ def test_interrupted_render_stops_workers_and_resumes(project: Path, tmp_path: P
     assert processes_mentioning(str(media)) == []  # workers (and their LaTeX) are gone
     assert final.read_bytes() == GOOD_VIDEO
     assert leftovers(media) == []
-    assert not (media / "cache" / "low" / "04-slow" / "entry.json").exists()
+    assert not (target.cache_dir / key(deck, "Slow") / "entry.json").exists()
 
     if signum == signal.SIGINT:  # resuming is the same after either signal: check it once
-        again = run_render(project, media, "Alpha", "Slow", extra=("--verbose",))
+        again = run_render(deck, media, "Alpha", "Slow", extra=("--verbose",))
         assert again.returncode == 0, again.stderr
-        assert "01-alpha: cached, unchanged" in again.stdout
-        assert "04-slow: to render" in again.stdout
+        assert f"{key(deck, 'Alpha')}: cached, unchanged" in again.stdout
+        assert f"{key(deck, 'Slow')}: to render" in again.stdout
         assert probe_video(final).frames > 0
 
 
-def test_interrupt_stops_every_worker_before_returning(project: Path, tmp_path: Path) -> None:
+def test_interrupt_stops_every_worker_before_returning(deck: Deck, tmp_path: Path) -> None:
     # In-process, so the workers' parent stays alive: what stops them here is render_scenes
     # itself, not the parent-death signal that backs it up when the parent is killed.
     media = tmp_path / "media"
-    specs = fake_specs(project)
 
     def interrupt_after_first_scene(line: str) -> None:
         if line.startswith("[1/2]"):
@@ -306,68 +316,66 @@ def test_interrupt_stops_every_worker_before_returning(project: Path, tmp_path: 
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        render_scenes([specs["Alpha"], specs["Slow"]], "low", media_dir=media, jobs=2,
-                      source_roots=(project,), on_event=interrupt_after_first_scene)
+        render_scenes([deck.by_name("Alpha"), deck.by_name("Slow")], low(deck, media), jobs=2,
+                      on_event=interrupt_after_first_scene)
     assert processes_mentioning(str(media)) == []
 
 
 # -- 5. Concurrent runs ----------------------------------------------------------------------
 
-def test_second_concurrent_run_is_refused_with_the_first_ones_pid(project: Path,
+def test_second_concurrent_run_is_refused_with_the_first_ones_pid(deck: Deck,
                                                                   tmp_path: Path) -> None:
     media = tmp_path / "media"
-    first = start_render(project, media, "Slow")  # renders for several seconds
+    first = start_render(deck, media, "Slow")  # renders for several seconds
     wait_for(lambda: (media / "build").exists(), what="the first run to start rendering")
-    second = run_render(project, media, "Alpha")
+    second = run_render(deck, media, "Alpha")
     assert first.poll() is None, "the first run ended too early to test anything"
     assert second.returncode == cli.EXIT_LOCKED
     assert f"another render is running (pid {first.pid})" in second.stderr
     _out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
-    assert not (media / "cache" / "low" / "01-alpha").exists()  # the second run did nothing
-    assert probe_video(selection_video(project, media, "Slow")).frames > 0
+    assert not (low(deck, media).cache_dir / key(deck, "Alpha")).exists()  # it did nothing
+    assert probe_video(selection_video(deck, media, "Slow")).frames > 0
 
 
 def test_lock_is_released_when_its_holder_dies(tmp_path: Path) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from pipeline.lock import RenderLock\n"
-         f"with RenderLock({str(tmp_path)!r}):\n    print('locked', flush=True); time.sleep(60)"],
+         "import sys, time; from lecturekit.render.lock import RenderLock\n"
+         f"with RenderLock({str(tmp_path / 'lock')!r}):\n"
+         "    print('locked', flush=True); time.sleep(60)"],
         cwd=REPO, stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "locked"
     with pytest.raises(Exception, match=f"pid {holder.pid}"):
-        RenderLock(tmp_path).__enter__()
+        RenderLock(tmp_path / "lock").__enter__()
     holder.kill()
     holder.wait()
-    with RenderLock(tmp_path):  # no stale lock after a SIGKILL
+    with RenderLock(tmp_path / "lock"):  # no stale lock after a SIGKILL
         pass
 
 
 # -- 6./7. Corrupted cache and bad input ------------------------------------------------------
 
-def test_truncated_cached_video_is_rendered_again_not_stitched(project: Path,
+def test_truncated_cached_video_is_rendered_again_not_stitched(deck: Deck,
                                                                 tmp_path: Path) -> None:
     media = tmp_path / "media"
-    fake_build(project, media, ["Alpha", "Beta"])
-    cached = media / "cache" / "low" / "01-alpha" / "scene.mp4"
+    fake_build(deck, media, ["Alpha", "Beta"])
+    target = low(deck, media)
+    cached = target.cache_dir / key(deck, "Alpha") / "scene.mp4"
     cached.write_bytes(cached.read_bytes()[: cached.stat().st_size // 2])
 
-    spec = fake_specs(project)["Alpha"]
-    lookup = SceneCache(media, "low").lookup(spec, _settings())
+    settings = settings_fingerprint(target, manim_flags("low"))
+    lookup = SceneCache(target).lookup(deck.by_name("Alpha"), settings)
     assert not lookup.hit and "truncated or damaged" in lookup.reason
     with pytest.raises(VideoError):
         probe_video(cached)
 
-    again = fake_build(project, media, ["Alpha", "Beta"])
+    again = fake_build(deck, media, ["Alpha", "Beta"])
     assert [r.spec.class_name for r in again.rendered] == ["Alpha"]
     assert probe_video(again.video).frames == sum(r.facts.frames for r in again.results)
 
 
-def _settings() -> dict[str, str]:
-    from pipeline.cache import settings_fingerprint
-    from pipeline.render import manim_flags
-
-    return settings_fingerprint("low", "dark", manim_flags("low"))
+DEFAULT_DECK = {"deck": str(REPO / "scenes")}  # what render.py passes
 
 
 @pytest.mark.parametrize("args, message", [
@@ -375,9 +383,11 @@ def _settings() -> dict[str, str]:
     (["--scene", "NoSuchScene"], "unknown scene 'NoSuchScene'; valid scenes:"),
     (["--jobs", "0"], "0 is not a number of worker processes"),
     (["--jobs", "-3"], "-3 is not a number of worker processes"),
+    (["--deck", "/no/such/deck"], "/no/such/deck: no such deck folder"),
+    (["--deck", "lecturekit"], "is not a deck: it has no deck.toml"),
 ])
 def test_bad_input_gets_a_clear_message(args: list[str], message: str) -> None:
-    result = CliRunner().invoke(cli.main, args)
+    result = CliRunner().invoke(cli.main, args, default_map=DEFAULT_DECK)
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
@@ -387,7 +397,8 @@ def test_unwritable_output_folder_is_a_preflight_error(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     result = CliRunner().invoke(cli.main, ["--quality", "low", "--scene", "1",
-                                           "--media-dir", str(blocker / "media")])
+                                           "--media-dir", str(blocker / "media")],
+                                default_map=DEFAULT_DECK)
     assert result.exit_code == cli.EXIT_PREFLIGHT
     assert "is not writable" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -401,31 +412,32 @@ def test_unexpected_error_is_one_line_and_a_traceback_only_with_verbose(
     monkeypatch.setattr(cli, "build_video", broken_build)
     monkeypatch.setattr(cli, "_preflight", lambda *_args: None)
     args = ["--quality", "low", "--scene", "1", "--media-dir", str(tmp_path / "media")]
-    quiet = CliRunner().invoke(cli.main, args)
+    quiet = CliRunner().invoke(cli.main, args, default_map=DEFAULT_DECK)
     assert quiet.exit_code == 1
     assert "error: OSError: [Errno 28] No space left on device" in quiet.output
     assert "--verbose for the traceback" in quiet.output
     assert "Traceback" not in quiet.output
-    verbose = CliRunner().invoke(cli.main, [*args, "--verbose"])
+    verbose = CliRunner().invoke(cli.main, [*args, "--verbose"], default_map=DEFAULT_DECK)
     assert isinstance(verbose.exception, OSError)  # raised: Python prints the traceback
 
 
-def test_tex_check_is_remembered_until_the_template_changes(monkeypatch, tmp_path: Path) -> None:
-    from manim import TexTemplate
-
+def test_tex_check_is_remembered_until_the_decks_macros_change(monkeypatch,
+                                                               tmp_path: Path) -> None:
+    lecture = copy_deck("lecture", tmp_path)
     passed = tmp_path / "preflight-tex-dark.txt"
-    assert preflight.check_tex_template("dark", passed) == [] and passed.exists()
+    assert preflight.check_tex_template(lecture, "dark", passed) == [] and passed.exists()
 
     def no_compile(*_args, **_kwargs):
         raise AssertionError("compiled although nothing changed")
 
     monkeypatch.setattr(style, "math", no_compile)
-    assert preflight.check_tex_template("dark", passed) == []  # remembered: no compile
+    assert preflight.check_tex_template(lecture, "dark", passed) == []  # remembered
     monkeypatch.undo()
 
-    # An edited preamble (scenes/themes.py) changes the remembered key and the template.
-    broken = r"\usepackage{surelynotapackage}"
-    monkeypatch.setattr(themes, "tex_preamble", lambda _theme: broken)
-    monkeypatch.setattr(style, "tex_template", lambda _theme: TexTemplate(preamble=broken))
-    problems = preflight.check_tex_template("dark", passed)  # another template: compiled
-    assert "surelynotapackage.sty not found" in problems[0].what
+    # An edited deck.toml is another template: compiled again, and its error named.
+    with lecture.file.open("a") as toml:
+        toml.write("\n[macros]\n'\\broken' = '\\surelynotacommand'\n")
+    edited = load_deck(lecture.folder)
+    assert edited is not lecture and "\\broken" in edited.macros
+    problems = preflight.check_tex_template(edited, "dark", passed)
+    assert problems and "does not compile" in problems[0].what

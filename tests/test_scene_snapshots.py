@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from scenes import registry
+from tests.vae_deck import SCENES
 
 from .snapshots import SNAPSHOT_DIR, check_frame, reference_path
 
 MIN_KEY_FRAMES = 3
 
 
-@pytest.mark.parametrize("spec", registry.SCENES, ids=lambda s: s.class_name)
+@pytest.mark.parametrize("spec", SCENES, ids=lambda s: s.class_name)
 def test_snapshot(spec, scene_run, update_snapshots):
     run = scene_run(spec)
     names = [kf.name for kf in run.key_frames]

@@ -42,8 +42,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from .assets import (
-    ASSETS_DIR,
+from lecturekit.assets import (
     AssetError,
     blas_description,
     load_npz,
@@ -335,6 +334,8 @@ def metrics_of(arrays: dict[str, FloatArray]) -> dict[str, float]:
 # ---------------------------------------------------------------------------------------------
 # The shipped results: assets/kl_vae_beta{0,1}.npz and their provenance, assets/kl_vae.json.
 
+ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
+
 REGENERATE = "python -m scenes.numerics.kl_vae --retrain"
 PROVENANCE_PATH = ASSETS_DIR / "kl_vae.json"
 _ARRAYS = ("data", "post_mean", "post_std", "reconstruction", "prior_samples", "prior_decoded",
@@ -413,7 +414,7 @@ def retrain(assets_dir: Path = ASSETS_DIR) -> dict:
         "what": "Slide 9's two VAE runs (beta = 0 and 1): weights, the arrays the slide "
                 "draws and the metrics it prints. See scenes/numerics/kl_vae.py.",
         "command": REGENERATE,
-        "commit": source_commit(),
+        "commit": source_commit(assets_dir),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "computed_with": blas_description(),
         "training": {"n_data": N_DATA, "hidden": HIDDEN, "steps": STEPS,

@@ -1,0 +1,14 @@
+"""lecturekit: turn a deck of Manim scenes into a lecture video and what goes with it.
+
+The kit knows nothing of any one lecture. A lecture is a *deck*: a folder with ``deck.toml``
+(title, output slug, notation colours and macros, scenes in order) and one module per slide.
+
+- :mod:`lecturekit.deck`, :mod:`lecturekit.theme`: a deck and its colours, as data (no Manim);
+- :mod:`lecturekit.scene`: the Manim side: ``LectureScene`` (title bar, beats with captions and
+  key frames), derivation steps, plots with named parts, the shared look, layout checks;
+- :mod:`lecturekit.render`: every scene in its own process, cached, checked; the one owner of
+  media paths (:class:`lecturekit.render.target.Target`);
+- :mod:`lecturekit.video`: stitching by stream copy, sections, captions, chapters;
+- :mod:`lecturekit.outputs`: storyboard, poster, handout, presenter page;
+- :mod:`lecturekit.build`, :mod:`lecturekit.cli`: the build and the ``render.py`` command line.
+"""

@@ -1,0 +1,1 @@
+"""Rendering scenes to checked videos: processes, cache, preflight, and the media paths."""

@@ -1,0 +1,164 @@
+"""The base class of every scene: theme background, title bar, beats, captions, key frames.
+
+A scene's ``construct`` reads as the script, one block per beat::
+
+    with self.beat("Integrating z out gives the likelihood of the data, p(x).",
+                   key_frame="marginal"):
+        self.play(TransformMatchingTex(joint.copy(), marginal))
+
+The beat's caption (the line a viewer reads without sound) is shown for exactly the block; the
+picture at the block's end is its key frame, if named: what the snapshot tests compare, what
+the storyboard and handout show, and where the presenter page pauses. A beat may also carry
+what a narrator says (``say=``); a :class:`BeatPacer` set on the scene can then hold the beat
+until its speech has ended, so time can come from outside the scene.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from manim import FadeIn, Scene
+
+from lecturekit import deck as decks
+from lecturekit.deck import Deck, DeckError, SceneSpec
+
+from . import style
+
+
+@dataclass
+class KeyFrame:
+    """A named moment of a scene: its time and, when captured, its pixels (RGBA)."""
+
+    name: str
+    time: float
+    pixels: np.ndarray | None = None
+
+
+@dataclass
+class Beat:
+    """One beat of a scene: its caption, the key frame it ends on, what a narrator says, and
+    when it started and ended (scene time, seconds)."""
+
+    caption: str
+    key_frame: str | None
+    say: str | None
+    start: float
+    end: float | None = None
+
+
+class BeatPacer(Protocol):
+    """What decides a beat's length besides its animations (e.g. a narrator's speech)."""
+
+    def begin(self, scene: LectureScene, beat: Beat) -> None:
+        """Called as the beat starts (speech starts with its beat)."""
+
+    def min_end(self, scene: LectureScene, beat: Beat) -> float:
+        """The scene time the beat must last until (the animations may take longer)."""
+
+
+class LectureScene(Scene):
+    """A slide of the lecture. Subclasses implement ``construct``.
+
+    Class attribute ``capture_key_frames`` makes :meth:`key_frame` keep the frame's pixels
+    (the snapshot harness and the storyboard turn it on); ``step_hooks`` are called after every
+    ``play``/``wait`` with the scene (the layout test uses them).
+    """
+
+    capture_key_frames: bool = False
+    step_hooks: tuple[Callable[[Scene], None], ...] = ()
+    pacer: BeatPacer | None = None
+
+    def setup(self) -> None:
+        """Activate the scene's deck, apply the theme and reset the per-render records."""
+        self.deck = self.find_deck()
+        decks.activate(self.deck)
+        self.theme = style.active_theme()
+        self.camera.background_color = self.theme.background
+        self.key_frames: list[KeyFrame] = []
+        self.beats: list[Beat] = []
+        self._open_beat: Beat | None = None
+
+    @classmethod
+    def find_deck(cls) -> Deck:
+        """The deck of the first class in this scene's ancestry whose source file lies in a
+        deck folder (a harness may subclass the deck's scene class from elsewhere)."""
+        for klass in cls.__mro__:
+            path = getattr(sys.modules.get(klass.__module__), "__file__", None)
+            if path is None:
+                continue
+            try:
+                return decks.deck_of(path)
+            except DeckError:
+                continue
+        raise DeckError(f"{cls.__name__} is not defined in a deck folder (no deck.toml)")
+
+    @property
+    def spec(self) -> SceneSpec:
+        """This scene's entry in its deck (title, slide number)."""
+        for klass in type(self).__mro__:
+            try:
+                return self.deck.by_class_name(klass.__name__)
+            except KeyError:
+                continue
+        raise KeyError(f"{type(self).__name__} is not a scene of {self.deck.file}")
+
+    # -- Title bar --------------------------------------------------------------------------
+    def show_title_bar(self, run_time: float = 0.8) -> style.TitleBar:
+        """Fade in the slide's title bar (title, slide number, rule) and return it."""
+        bar = style.TitleBar(self.spec.title, self.spec.label)
+        self.play(FadeIn(bar, shift=0.2 * np.array([0.0, -1.0, 0.0])), run_time=run_time)
+        return bar
+
+    # -- Beats --------------------------------------------------------------------------------
+    @contextmanager
+    def beat(self, caption: str, key_frame: str | None = None,
+             say: str | None = None) -> Iterator[Beat]:
+        """One beat of the script: ``caption`` is shown for the block, the picture at its end
+        is the key frame ``key_frame`` (if given), and ``say`` is what a narrator says (its
+        speech, when a pacer is set, holds the beat until it has ended)."""
+        if self._open_beat is not None:
+            raise RuntimeError(f"beat {caption!r} opened inside beat {self._open_beat.caption!r}")
+        beat = Beat(caption, key_frame, say, self.time)
+        self._open_beat = beat
+        if self.pacer is not None:
+            self.pacer.begin(self, beat)
+        yield beat
+        if self.pacer is not None:
+            hold = self.pacer.min_end(self, beat) - self.time
+            if hold > 0:
+                self.wait(hold)
+        self._open_beat = None
+        beat.end = self.time
+        self.beats.append(beat)
+        duration = beat.end - beat.start
+        if duration > 0:
+            self.add_subcaption(caption, duration=duration, offset=-duration)
+        if key_frame is not None:
+            self.key_frame(key_frame)
+
+    # -- Key frames ---------------------------------------------------------------------------
+    def key_frame(self, name: str) -> None:
+        """Mark the current picture as a key frame, and start a new presenter section."""
+        pixels = None
+        if self.capture_key_frames:
+            self.renderer.update_frame(self, ignore_skipping=True)
+            pixels = np.array(self.renderer.get_frame(), copy=True)
+        self.key_frames.append(KeyFrame(name, self.time, pixels))
+        self.next_section(name)
+
+    # -- Hooks ----------------------------------------------------------------------------------
+    def play(self, *args, **kwargs) -> None:
+        super().play(*args, **kwargs)
+        for hook in self.step_hooks:
+            hook(self)
+
+    def tear_down(self) -> None:
+        """Check that no beat was left open (a beat ends with its block)."""
+        if self._open_beat is not None:
+            raise RuntimeError(f"beat {self._open_beat.caption!r} never ended")
+        super().tear_down()

@@ -1,0 +1,246 @@
+"""Plot pieces for lecture scenes: densities, live numbers, legends (manim glue, no numerics).
+
+Every number drawn here comes from the caller (who reads it from its deck's numerics); these
+helpers only turn functions and values into mobjects in the theme's colours, and return
+objects with named parts (``legend.rows[2].label``, ``value.number``) rather than groups
+reached by position:
+
+- :func:`density_axes` -- axes for a density over a variable's range (no y axis line);
+- :func:`density_graph` / :func:`area_under` -- a density (function or array) as a curve or a
+  shaded area on such axes;
+- :func:`tracked_density` -- a curve redrawn every frame from a density-valued callable;
+- :class:`LabelledNumber` -- ``label = <live number>``;
+- :class:`Legend` -- one row per curve: a line sample in the curve's colour and dash, a label;
+- :func:`show_boxed_line` -- a slide's closing line, boxed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    ORIGIN,
+    RIGHT,
+    UP,
+    Axes,
+    Create,
+    DashedVMobject,
+    DecimalNumber,
+    FadeIn,
+    Line,
+    Mobject,
+    Polygon,
+    Scene,
+    VGroup,
+    VMobject,
+    always_redraw,
+)
+
+from . import style
+
+Density = Callable[[np.ndarray], np.ndarray] | Sequence[float] | np.ndarray
+
+GRID_POINTS = 321
+
+
+def grid(axes: Axes, n: int = GRID_POINTS) -> np.ndarray:
+    """Evenly spaced values over the axes' horizontal range (where densities are drawn)."""
+    return np.linspace(axes.x_range[0], axes.x_range[1], n)
+
+
+def density_axes(
+    x_range: tuple[float, float],
+    y_max: float,
+    x_length: float = 6.0,
+    y_length: float = 2.6,
+    x_step: float = 1.0,
+    numbers: bool = True,
+) -> Axes:
+    """Axes for densities of one variable over ``x_range`` (ticks every ``x_step``), y from 0
+    to ``y_max``.
+
+    The y axis is not drawn (it would cross the picture at 0; densities are compared by shape
+    and their values shown as numbers where they matter). With ``numbers`` every second tick
+    is numbered.
+    """
+    theme = style.active_theme()
+    axes = style.axes(
+        x_range=(x_range[0], x_range[1], x_step),
+        y_range=(0, y_max, y_max),
+        x_length=x_length,
+        y_length=y_length,
+        x_axis_config={"include_ticks": True, "tick_size": 0.05, "numbers_to_exclude": []},
+        y_axis_config={"include_ticks": False},
+    )
+    axes.y_axis.set_stroke(opacity=0)
+    if numbers:
+        axes.x_axis.add_numbers(
+            x_values=np.arange(x_range[0], x_range[1] + 1e-9, 2 * x_step),
+            font_size=style.MIN_FONT_SIZE,
+            num_decimal_places=0,
+            color=theme.muted,
+        )
+    return axes
+
+
+def axis_label(axes: Axes, tex: str, size: float = style.LABEL_SIZE + 4) -> Mobject:
+    """A symbol (e.g. the variable's macro) at the right end of the horizontal axis."""
+    return style.math(tex, size=size).next_to(axes.x_axis, RIGHT, buff=0.15)
+
+
+def _values(axes: Axes, density: Density, x: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    if callable(density):
+        xs = grid(axes) if x is None else np.asarray(x, dtype=float)
+        return xs, np.asarray(density(xs), dtype=float)
+    values = np.asarray(density, dtype=float)
+    xs = grid(axes, len(values)) if x is None else np.asarray(x, dtype=float)
+    return xs, values
+
+
+def _points(axes: Axes, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+    y_top = axes.y_range[1]
+    return [axes.c2p(xi, min(yi, y_top)) for xi, yi in zip(x, y, strict=True)]
+
+
+def density_graph(
+    axes: Axes,
+    density: Density,
+    color: str,
+    x: np.ndarray | None = None,
+    dashed: bool = False,
+    stroke_width: float = 4,
+) -> VMobject:
+    """A density as a curve on ``axes``.
+
+    ``density`` is a vectorised function or an array of values (on ``x``, or on :func:`grid`
+    of its length). Values above the axes' top are clipped to it. ``dashed`` tells this curve
+    apart from a solid one without relying on colour.
+    """
+    xs, values = _values(axes, density, x)
+    curve = VMobject(color=color, stroke_width=stroke_width)
+    curve.set_points_as_corners(_points(axes, xs, values))
+    if dashed:
+        return DashedVMobject(curve, num_dashes=60, dashed_ratio=0.55)
+    return curve
+
+
+def area_under(
+    axes: Axes,
+    density: Density,
+    color: str,
+    x: np.ndarray | None = None,
+    opacity: float = 0.35,
+) -> Polygon:
+    """The shaded region between a density and the horizontal axis (over its grid)."""
+    xs, values = _values(axes, density, x)
+    top = _points(axes, xs, values)
+    base = [axes.c2p(xs[-1], 0), axes.c2p(xs[0], 0)]
+    return Polygon(*top, *base, stroke_width=0, fill_color=color, fill_opacity=opacity)
+
+
+def tracked_density(
+    axes: Axes,
+    density: Callable[[], Callable[[np.ndarray], np.ndarray]],
+    color: str,
+    dashed: bool = False,
+    stroke_width: float = 4,
+    fill_opacity: float = 0.0,
+) -> VMobject:
+    """A curve redrawn every frame from ``density()`` (a density function that changes, e.g.
+    a Gaussian driven by ValueTrackers); with ``fill_opacity`` > 0 the area under it too."""
+
+    def draw() -> VMobject:
+        pdf = density()
+        curve = density_graph(axes, pdf, color, dashed=dashed, stroke_width=stroke_width)
+        if fill_opacity <= 0:
+            return curve
+        return VGroup(area_under(axes, pdf, color, opacity=fill_opacity), curve)
+
+    return always_redraw(draw)
+
+
+def live_number(
+    value: Callable[[], float],
+    color: str | None = None,
+    decimals: int = 2,
+    size: float = style.LABEL_SIZE + 2,
+) -> DecimalNumber:
+    """A DecimalNumber that shows ``value()`` on every frame."""
+    number = DecimalNumber(
+        value(),
+        num_decimal_places=decimals,
+        font_size=size,
+        color=color or style.active_theme().text,
+    )
+    number.add_updater(lambda m: m.set_value(value()))
+    return number
+
+
+class LabelledNumber(VGroup):
+    """``label = <live number>``: the number stays right of the label as its width changes.
+
+    Parts: ``label``, ``equals``, ``number`` (a DecimalNumber showing ``value()``).
+    """
+
+    def __init__(
+        self,
+        label: Mobject,
+        value: Callable[[], float],
+        color: str | None = None,
+        decimals: int = 2,
+        size: float = style.LABEL_SIZE + 2,
+    ) -> None:
+        self.label = label
+        self.equals = style.math("=", size=size)
+        self.equals.next_to(label, RIGHT, buff=0.15)
+        self.number = live_number(value, color, decimals, size)
+
+        def follow(m: Mobject) -> None:
+            m.set_value(value())
+            m.next_to(self.equals, RIGHT, buff=0.15)
+
+        self.number.clear_updaters()
+        self.number.add_updater(follow)
+        follow(self.number)
+        super().__init__(self.label, self.equals, self.number)
+
+
+class LegendRow(VGroup):
+    """One legend row. Parts: ``sample`` (a line in the curve's colour and dash), ``label``."""
+
+    def __init__(self, color: str, dashed: bool, label: Mobject,
+                 sample_length: float = 0.6) -> None:
+        sample = Line(ORIGIN, sample_length * RIGHT, color=color, stroke_width=4)
+        if dashed:
+            sample = DashedVMobject(sample, num_dashes=3, dashed_ratio=0.6)
+        self.sample, self.label = sample, label
+        super().__init__(sample, label)
+        self.arrange(RIGHT, buff=0.2)
+
+
+class Legend(VGroup):
+    """Rows of (line sample, label), one per curve: ``(color, dashed, label)``.
+
+    The line sample repeats the curve's colour and style, so a viewer who cannot tell the
+    colours apart still matches each curve to its label by the dashes and the words. Parts:
+    ``rows`` (a list of :class:`LegendRow`), also the group's members in order.
+    """
+
+    def __init__(self, entries: Sequence[tuple[str, bool, Mobject]], sample_length: float = 0.6,
+                 buff: float = 0.22) -> None:
+        self.rows = [LegendRow(color, dashed, label, sample_length)
+                     for color, dashed, label in entries]
+        super().__init__(*self.rows)
+        self.arrange(DOWN, aligned_edge=np.array([-1.0, 0.0, 0.0]), buff=buff)
+
+
+def show_boxed_line(scene: Scene, line: Mobject, buff: float = 0.5) -> Mobject:
+    """Fade in a slide's closing line at the bottom of the frame and box it (key idea,
+    question, conclusion); returns the box."""
+    line.to_edge(DOWN, buff=buff)
+    scene.play(FadeIn(line, shift=0.2 * UP))
+    box = style.emphasis_box(line)
+    scene.play(Create(box))
+    return box

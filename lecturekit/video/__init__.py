@@ -1,0 +1,1 @@
+"""Video files: checks, stitching by stream copy, sections, captions and chapters."""

@@ -1,1 +1,0 @@
-"""The small library under render.py: qualities, rendering scenes, stitching, outputs."""

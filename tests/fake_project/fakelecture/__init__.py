@@ -1,1 +1,0 @@
-"""A tiny stand-in lecture for the pipeline tests: scenes of a second or two, no LaTeX."""
