@@ -26,6 +26,7 @@ kernels: setup
 
 lint: setup
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 
 # Measures render speed on this machine (minutes; not part of `make test`) -> BENCHMARKS.md.
 BENCH_ARGS ?=

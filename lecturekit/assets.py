@@ -81,18 +81,25 @@ def read_json(path: Path, regenerate: str) -> dict:
     except FileNotFoundError:
         raise AssetError(f"{_shown(path)}: missing; regenerate it with: {regenerate}") from None
     except (OSError, ValueError) as error:
-        raise AssetError(f"{_shown(path)}: cannot be read ({error}); regenerate it with: "
-                         f"{regenerate}") from None
+        raise AssetError(
+            f"{_shown(path)}: cannot be read ({error}); regenerate it with: {regenerate}"
+        ) from None
 
 
 def source_commit(folder: Path) -> str:
     """The commit of the git checkout holding ``folder`` (``-dirty`` when its work tree has
     changes), for provenance."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, check=True,
-                                capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=folder, check=True, capture_output=True, text=True).stdout
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=folder, check=True, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=folder,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
     return commit + ("-dirty" if dirty.strip() else "")

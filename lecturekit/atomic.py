@@ -21,8 +21,9 @@ def atomic_path(final: Path) -> Iterator[Path]:
     (PIL, PyAV) still work. On error it is removed and ``final`` is untouched.
     """
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=f".tmp{final.suffix}",
-                                    dir=final.parent)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{final.stem}.", suffix=f".tmp{final.suffix}", dir=final.parent
+    )
     # mkstemp creates the file private (0600); a final file must get the permissions any new
     # file would (a web server reads the video), or keep those of the file it replaces.
     try:

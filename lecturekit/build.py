@@ -69,8 +69,10 @@ def chapters_for(results: Sequence[RenderResult]) -> list[Chapter]:
 
 def _manifest(results: Sequence[RenderResult], video: Path) -> dict:
     st = video.stat()
-    return {"scenes": [[r.spec.key, r.facts.sha256] for r in results],
-            "video": {"bytes": st.st_size, "mtime_ns": st.st_mtime_ns}}
+    return {
+        "scenes": [[r.spec.key, r.facts.sha256] for r in results],
+        "video": {"bytes": st.st_size, "mtime_ns": st.st_mtime_ns},
+    }
 
 
 def _is_current(results: Sequence[RenderResult], video: Path, manifest: Path) -> bool:
@@ -83,8 +85,13 @@ def _is_current(results: Sequence[RenderResult], video: Path, manifest: Path) ->
     return recorded == _manifest(results, video)
 
 
-def build_video(specs: Sequence[SceneSpec], target: Target, jobs: int = 1,
-                on_event: Callable[[str], None] = print, force: bool = False) -> BuildResult:
+def build_video(
+    specs: Sequence[SceneSpec],
+    target: Target,
+    jobs: int = 1,
+    on_event: Callable[[str], None] = print,
+    force: bool = False,
+) -> BuildResult:
     """Render ``specs`` and stitch them into ``target.video`` (no final file changes on
     failure). ``target.part`` names a selection of scenes (empty: the whole deck).
 

@@ -31,16 +31,19 @@ from lecturekit.video.validate import VideoError
 # Exit codes (also in --help): 1 a scene failed, 2 bad usage (click), 3 preflight failed,
 # 4 the stitched video failed its check, 5 another render holds the lock, 128+N signal N.
 EXIT_SCENES_FAILED, EXIT_PREFLIGHT, EXIT_INVALID_VIDEO, EXIT_LOCKED = 1, 3, 4, 5
-EXIT_CODES_HELP = ("Exit codes: 0 done; 1 a scene failed (the others are cached); 2 bad usage; "
-                   "3 preflight failed; 4 the stitched video failed its check; 5 another render "
-                   "is running; 130 interrupted (Ctrl-C), 143 terminated. On any failure the "
-                   "previous final video is left untouched.")
+EXIT_CODES_HELP = (
+    "Exit codes: 0 done; 1 a scene failed (the others are cached); 2 bad usage; "
+    "3 preflight failed; 4 the stitched video failed its check; 5 another render "
+    "is running; 130 interrupted (Ctrl-C), 143 terminated. On any failure the "
+    "previous final video is left untouched."
+)
 
 
 def _load_deck(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Deck:
     if value is None:
-        raise click.BadParameter("give the deck folder to render (a folder with deck.toml)",
-                                 param_hint="--deck")
+        raise click.BadParameter(
+            "give the deck folder to render (a folder with deck.toml)", param_hint="--deck"
+        )
     try:
         return load_deck(value)
     except DeckError as error:
@@ -66,43 +69,97 @@ def _usable_cores() -> int:
 
 def _positive_jobs(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
     if value < 1:
-        raise click.BadParameter(f"{value} is not a number of worker processes; give 1 or "
-                                 f"more (this machine has {_usable_cores()} cores)")
+        raise click.BadParameter(
+            f"{value} is not a number of worker processes; give 1 or "
+            f"more (this machine has {_usable_cores()} cores)"
+        )
     return value
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
-@click.option("--deck", "deck", type=click.Path(file_okay=False, path_type=Path),
-              callback=_load_deck, is_eager=True, metavar="DIR",
-              help="The deck to render: a folder with deck.toml and its scene modules.")
-@click.option("--quality", "-q", type=click.Choice(list(QUALITIES)), default="high",
-              show_default=True, help="Manim preset: 480p15, 720p30, 1080p60, 1440p60, 2160p60.")
-@click.option("--scene", "scene_names", multiple=True, metavar="NAME",
-              help="Render only these scenes (class name, key or number); repeatable. Their "
-                   "video is named after them (<slug>-<quality>-scenes-05-07.mp4), so the "
-                   "whole lecture's stays as it was.")
+@click.option(
+    "--deck",
+    "deck",
+    type=click.Path(file_okay=False, path_type=Path),
+    callback=_load_deck,
+    is_eager=True,
+    metavar="DIR",
+    help="The deck to render: a folder with deck.toml and its scene modules.",
+)
+@click.option(
+    "--quality",
+    "-q",
+    type=click.Choice(list(QUALITIES)),
+    default="high",
+    show_default=True,
+    help="Manim preset: 480p15, 720p30, 1080p60, 1440p60, 2160p60.",
+)
+@click.option(
+    "--scene",
+    "scene_names",
+    multiple=True,
+    metavar="NAME",
+    help="Render only these scenes (class name, key or number); repeatable. Their "
+    "video is named after them (<slug>-<quality>-scenes-05-07.mp4), so the "
+    "whole lecture's stays as it was.",
+)
 @click.option("--theme", type=click.Choice(THEME_NAMES), default="dark", show_default=True)
-@click.option("--jobs", "-j", type=int, callback=_positive_jobs, default=_usable_cores(),
-              show_default=True, help="Scenes rendered at once, each in its own process.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=int,
+    callback=_positive_jobs,
+    default=_usable_cores(),
+    show_default=True,
+    help="Scenes rendered at once, each in its own process.",
+)
 @click.option("--force", is_flag=True, help="Render every scene again, ignoring the cache.")
-@click.option("--media-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (created when missing); default: the deck's (deck.toml's "
-                   "media, else <deck>/media).")
-@click.option("--verbose", "-v", is_flag=True,
-              help="Print each scene's cache decision, and tracebacks on errors.")
+@click.option(
+    "--media-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (created when missing); default: the deck's (deck.toml's "
+    "media, else <deck>/media).",
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Print each scene's cache decision, and tracebacks on errors.",
+)
 @click.option("--list", "list_only", is_flag=True, help="Print the deck's scenes and exit.")
 @click.option("--preview", is_flag=True, help="Open the video when done, where a viewer exists.")
-@click.option("--slides", is_flag=True,
-              help="Also write the presenter mode: <media>/<slug>-<quality>-slides/"
-                   "index.html (one slide per scene, pauses at each key frame).")
-@click.option("--storyboard-only", is_flag=True,
-              help="Write only the storyboard PNG, from key frames (no video; seconds per scene).")
-@click.option("--handout", is_flag=True,
-              help="Write only the PDF handout, <media>/<slug>-handout[-light].pdf "
-                   "(key frames, no video).")
-def main(deck: Deck, quality: str, scene_names: tuple[str, ...], theme: str, jobs: int,
-         list_only: bool, preview: bool, force: bool, media_dir: Path | None, verbose: bool,
-         slides: bool, storyboard_only: bool, handout: bool) -> None:
+@click.option(
+    "--slides",
+    is_flag=True,
+    help="Also write the presenter mode: <media>/<slug>-<quality>-slides/"
+    "index.html (one slide per scene, pauses at each key frame).",
+)
+@click.option(
+    "--storyboard-only",
+    is_flag=True,
+    help="Write only the storyboard PNG, from key frames (no video; seconds per scene).",
+)
+@click.option(
+    "--handout",
+    is_flag=True,
+    help="Write only the PDF handout, <media>/<slug>-handout[-light].pdf (key frames, no video).",
+)
+def main(
+    deck: Deck,
+    quality: str,
+    scene_names: tuple[str, ...],
+    theme: str,
+    jobs: int,
+    list_only: bool,
+    preview: bool,
+    force: bool,
+    media_dir: Path | None,
+    verbose: bool,
+    slides: bool,
+    storyboard_only: bool,
+    handout: bool,
+) -> None:
     """Render a deck's scenes and stitch them into <media>/<slug>-<quality>.mp4."""
     specs = _select_scenes(deck, scene_names)
     # A selection never overwrites the whole lecture: its files carry its part name.
@@ -115,12 +172,15 @@ def main(deck: Deck, quality: str, scene_names: tuple[str, ...], theme: str, job
         return
 
     if slides and (storyboard_only or handout):
-        raise click.UsageError("--slides renders the scenes; --storyboard-only and --handout "
-                               "render none: run them as two commands")
+        raise click.UsageError(
+            "--slides renders the scenes; --storyboard-only and --handout "
+            "render none: run them as two commands"
+        )
     if storyboard_only or handout:  # frames only: no render, no lock needed
         try:
-            written = write_frames_only(specs, target, storyboard_only, handout,
-                                        on_event=_event_printer(verbose))
+            written = write_frames_only(
+                specs, target, storyboard_only, handout, on_event=_event_printer(verbose)
+            )
         except Exception as error:
             if verbose:
                 raise
@@ -132,21 +192,29 @@ def main(deck: Deck, quality: str, scene_names: tuple[str, ...], theme: str, job
         with signals_as_interrupts():
             _preflight(specs, target)
             with RenderLock(target.lock):
-                build = build_video(specs, target, jobs=jobs, force=force,
-                                    on_event=_event_printer(verbose))
+                build = build_video(
+                    specs, target, jobs=jobs, force=force, on_event=_event_printer(verbose)
+                )
                 if slides and not build.failed:
-                    presenter = export_slides(build.results, target,
-                                              on_event=_event_printer(verbose))
+                    presenter = export_slides(
+                        build.results, target, on_event=_event_printer(verbose)
+                    )
     except RenderLocked as locked:
         _fail(str(locked), EXIT_LOCKED)
     except VideoError as bad:
-        _fail(f"the stitched video failed its check, so it was not written: {bad}\n"
-              "The previous video, if any, is unchanged.", EXIT_INVALID_VIDEO)
+        _fail(
+            f"the stitched video failed its check, so it was not written: {bad}\n"
+            "The previous video, if any, is unchanged.",
+            EXIT_INVALID_VIDEO,
+        )
     except KeyboardInterrupt as stop:
         signum = stop.signum if isinstance(stop, Terminated) else signal.SIGINT
-        _fail(f"interrupted ({signal.Signals(signum).name}): no final file is half-written "
-              "(each is replaced whole or not at all); scenes that finished are cached, so the "
-              "next run resumes from there.", 128 + signum)
+        _fail(
+            f"interrupted ({signal.Signals(signum).name}): no final file is half-written "
+            "(each is replaced whole or not at all); scenes that finished are cached, so the "
+            "next run resumes from there.",
+            128 + signum,
+        )
     except Exception as error:
         if verbose:
             raise
@@ -157,8 +225,10 @@ def main(deck: Deck, quality: str, scene_names: tuple[str, ...], theme: str, job
     length = build.chapters[-1].end
     click.echo(f"scene files: {build.scene_files[0].parent}/ ({len(build.scene_files)} files)")
     done = "up to date" if build.up_to_date else f"built in {build.seconds:.1f} s"
-    click.echo(f"video: {build.video} ({length:.1f} s, {done}; {len(build.rendered)} of "
-               f"{len(build.results)} scenes rendered)")
+    click.echo(
+        f"video: {build.video} ({length:.1f} s, {done}; {len(build.rendered)} of "
+        f"{len(build.results)} scenes rendered)"
+    )
     if slides:
         click.echo(f"slides: {presenter}")
     if preview:
@@ -167,9 +237,11 @@ def main(deck: Deck, quality: str, scene_names: tuple[str, ...], theme: str, job
 
 def _event_printer(verbose: bool):
     """Progress lines; the per-scene cache decisions only with --verbose."""
+
     def on_event(line: str) -> None:
         if verbose or not (": cached, unchanged" in line or ": to render (" in line):
             click.echo(line)
+
     return on_event
 
 
@@ -186,19 +258,24 @@ def _preflight(specs: list[SceneSpec], target: Target) -> None:
 
 def _report_failures(build, verbose: bool, log_lines: int = 25) -> None:
     failed = build.failed
-    click.echo(f"\n{len(failed)} of {len(build.results)} scenes failed; the video was not "
-               "written and the previous one, if any, is unchanged.", err=True)
+    click.echo(
+        f"\n{len(failed)} of {len(build.results)} scenes failed; the video was not "
+        "written and the previous one, if any, is unchanged.",
+        err=True,
+    )
     for r in failed:
-        click.echo(f"- {r.spec.class_name} ({r.spec.key}): {r.error}\n  full log: {r.log}",
-                   err=True)
+        click.echo(
+            f"- {r.spec.class_name} ({r.spec.key}): {r.error}\n  full log: {r.log}", err=True
+        )
         if verbose and r.log.exists():  # the end of the log holds the traceback
             tail = r.log.read_text(errors="replace").splitlines()[-log_lines:]
             click.echo("\n".join(f"    {line}" for line in tail), err=True)
     ok = len(build.results) - len(failed)
     if ok:
         cached = "scene is" if ok == 1 else "scenes are"
-        click.echo(f"The other {ok} {cached} cached: the next run renders only the failed "
-                   "ones.", err=True)
+        click.echo(
+            f"The other {ok} {cached} cached: the next run renders only the failed ones.", err=True
+        )
 
 
 def _fail(message: str, code: int) -> None:

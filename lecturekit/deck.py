@@ -150,8 +150,13 @@ class Deck:
     def by_name(self, name: str) -> SceneSpec:
         """A scene by class name, key, module or number; KeyError naming the valid ones."""
         for spec in self.scenes:
-            if name in (spec.class_name, spec.key, spec.module, str(spec.number),
-                        f"{spec.number:02d}"):
+            if name in (
+                spec.class_name,
+                spec.key,
+                spec.module,
+                str(spec.number),
+                f"{spec.number:02d}",
+            ):
                 return spec
         choices = ", ".join(spec.class_name for spec in self.scenes)
         raise KeyError(f"unknown scene {name!r}; valid scenes: {choices}")
@@ -170,9 +175,16 @@ def _theme(deck: Deck, name: str) -> Theme:
     symbols = {}
     for symbol, colour in deck.symbols.items():
         symbols[symbol] = colour[name]
-    return Theme(name=name, background=palette.background, text=palette.text,
-                 muted=palette.muted, warning=palette.warning, highlight=palette.highlight,
-                 symbols=symbols, roles=dict(deck.roles))
+    return Theme(
+        name=name,
+        background=palette.background,
+        text=palette.text,
+        muted=palette.muted,
+        warning=palette.warning,
+        highlight=palette.highlight,
+        symbols=symbols,
+        roles=dict(deck.roles),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,8 +221,7 @@ def _parse(folder: Path, file: Path, data: dict) -> Deck:
     def fail(message: str) -> DeckError:
         return DeckError(f"{file}: {message}")
 
-    known = {"title", "slug", "package", "media", "accent", "symbols", "roles", "macros",
-             "scene"}
+    known = {"title", "slug", "package", "media", "accent", "symbols", "roles", "macros", "scene"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise fail(f"unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -219,8 +230,9 @@ def _parse(folder: Path, file: Path, data: dict) -> Deck:
     if not _SLUG.match(slug):
         raise fail(f"slug {slug!r} must be lower-case letters, digits and single hyphens")
     package = data.get("package")
-    if package is not None and (not isinstance(package, str) or not _IDENTIFIER.match(package)
-                                or package != folder.name):
+    if package is not None and (
+        not isinstance(package, str) or not _IDENTIFIER.match(package) or package != folder.name
+    ):
         raise fail(f"package {package!r} must be the deck folder's name ({folder.name!r})")
     media = data.get("media", "media")
     if not isinstance(media, str):
@@ -241,9 +253,18 @@ def _parse(folder: Path, file: Path, data: dict) -> Deck:
     rows = data.get("scene")
     if not isinstance(rows, list) or not rows:
         raise fail("needs at least one [[scene]] (title, module, class)")
-    deck = Deck(folder=folder, title=title, slug=slug, scenes=(), package=package,
-                media_dir=(folder / media).resolve(), accent=accent, symbols=symbols,
-                roles=roles, macros=macros)
+    deck = Deck(
+        folder=folder,
+        title=title,
+        slug=slug,
+        scenes=(),
+        package=package,
+        media_dir=(folder / media).resolve(),
+        accent=accent,
+        symbols=symbols,
+        roles=roles,
+        macros=macros,
+    )
     specs = []
     for number, row in enumerate(rows):
         where = f"[[scene]] {number + 1}"
@@ -274,7 +295,7 @@ def _parse(folder: Path, file: Path, data: dict) -> Deck:
 def _string(data: dict, key: str, fail) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise fail(f"needs {key} = \"...\"")
+        raise fail(f'needs {key} = "..."')
     return value
 
 
@@ -295,14 +316,18 @@ def _symbols(table: object, fail) -> dict[str, dict[str, str]]:
             raise fail(f"symbol name {name!r} must be letters and digits (it names a TeX colour)")
         if isinstance(colour, str):
             if colour not in HUES:
-                raise fail(f"symbol {name!r}: unknown hue {colour!r}; kit hues: "
-                           f"{', '.join(HUES)}, or give {{dark = \"#RRGGBB\", light = ...}}")
+                raise fail(
+                    f"symbol {name!r}: unknown hue {colour!r}; kit hues: "
+                    f'{", ".join(HUES)}, or give {{dark = "#RRGGBB", light = ...}}'
+                )
             symbols[name] = {theme: PALETTES[theme].hues[colour] for theme in THEME_NAMES}
         elif isinstance(colour, dict):
             missing = [t for t in THEME_NAMES if not _HEX.match(str(colour.get(t, "")))]
             if missing:
-                raise fail(f"symbol {name!r} needs a #RRGGBB colour for each theme "
-                           f"({', '.join(THEME_NAMES)})")
+                raise fail(
+                    f"symbol {name!r} needs a #RRGGBB colour for each theme "
+                    f"({', '.join(THEME_NAMES)})"
+                )
             symbols[name] = {theme: colour[theme] for theme in THEME_NAMES}
         else:
             raise fail(f"symbol {name!r}: a kit hue name or a table of colours per theme")
@@ -332,6 +357,8 @@ def activate(deck: Deck) -> None:
 def active_deck() -> Deck:
     """The deck activated by the scene being built (``LectureScene.setup``)."""
     if not _ACTIVE:
-        raise DeckError("no deck is active: build formulas inside a LectureScene (its setup "
-                        "activates the deck of its source file), or call deck.activate()")
+        raise DeckError(
+            "no deck is active: build formulas inside a LectureScene (its setup "
+            "activates the deck of its source file), or call deck.activate()"
+        )
     return _ACTIVE[0]

@@ -54,8 +54,10 @@ class Theme:
         roles = self.__dict__.get("roles", {})
         if name in roles:
             return self.symbols[roles[name]]
-        raise AttributeError(f"theme {self.__dict__.get('name')!r} has no colour or role "
-                             f"{name!r} (roles: {', '.join(sorted(roles)) or 'none'})")
+        raise AttributeError(
+            f"theme {self.__dict__.get('name')!r} has no colour or role "
+            f"{name!r} (roles: {', '.join(sorted(roles)) or 'none'})"
+        )
 
     def text_colours(self) -> dict[str, str]:
         """Every colour used for text or symbols, by name (for the contrast tests)."""
@@ -76,16 +78,34 @@ class Palette:
 
 PALETTES: dict[str, Palette] = {
     "dark": Palette(
-        background="#14161C", text="#ECEFF4", muted="#A3AAB8", warning="#F76263",
+        background="#14161C",
+        text="#ECEFF4",
+        muted="#A3AAB8",
+        warning="#F76263",
         highlight="#FFE58F",
-        hues={"yellow": "#FFE58F", "green": "#59D4A4", "blue": "#00A0FB", "orange": "#FFA044",
-              "purple": "#C46FBD", "red": "#F76263"},
+        hues={
+            "yellow": "#FFE58F",
+            "green": "#59D4A4",
+            "blue": "#00A0FB",
+            "orange": "#FFA044",
+            "purple": "#C46FBD",
+            "red": "#F76263",
+        },
     ),
     "light": Palette(
-        background="#FAF8F3", text="#1B1E24", muted="#4A505C", warning="#C72E53",
+        background="#FAF8F3",
+        text="#1B1E24",
+        muted="#4A505C",
+        warning="#C72E53",
         highlight="#5A4201",
-        hues={"yellow": "#5A4201", "green": "#446C53", "blue": "#0060B3", "orange": "#915E00",
-              "purple": "#8A0778", "red": "#C72E53"},
+        hues={
+            "yellow": "#5A4201",
+            "green": "#446C53",
+            "blue": "#0060B3",
+            "orange": "#915E00",
+            "purple": "#8A0778",
+            "red": "#C72E53",
+        },
     ),
 }
 HUES = tuple(PALETTES["dark"].hues)

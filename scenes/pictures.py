@@ -49,8 +49,13 @@ def z_grid(n: int = plots.GRID_POINTS) -> np.ndarray:
     return np.linspace(Z_RANGE[0], Z_RANGE[1], n)
 
 
-def density_axes(y_max: float, x_length: float = 6.0, y_length: float = 2.6,
-                 z_step: float = 1.0, z_numbers: bool = True) -> Axes:
+def density_axes(
+    y_max: float,
+    x_length: float = 6.0,
+    y_length: float = 2.6,
+    z_step: float = 1.0,
+    z_numbers: bool = True,
+) -> Axes:
     """Axes for densities of z over ``Z_RANGE`` (:func:`lecturekit.scene.plots.density_axes`)."""
     return plots.density_axes(Z_RANGE, y_max, x_length, y_length, z_step, z_numbers)
 
@@ -60,13 +65,24 @@ def z_label(axes: Axes, size: float = style.LABEL_SIZE + 4) -> Mobject:
     return plots.axis_label(axes, r"\z", size)
 
 
-def tracked_gaussian(axes: Axes, q: Callable[[], Gaussian], color: str | None = None,
-                     dashed: bool = False, stroke_width: float = 4,
-                     fill_opacity: float = 0.0) -> VMobject:
+def tracked_gaussian(
+    axes: Axes,
+    q: Callable[[], Gaussian],
+    color: str | None = None,
+    dashed: bool = False,
+    stroke_width: float = 4,
+    fill_opacity: float = 0.0,
+) -> VMobject:
     """A Gaussian curve (in the ``approx`` colour by default) redrawn from ``q()`` every frame;
     with ``fill_opacity`` > 0 the area under it is shaded too."""
-    return plots.tracked_density(axes, lambda: q().pdf, color or style.active_theme().approx,
-                                 dashed, stroke_width, fill_opacity)
+    return plots.tracked_density(
+        axes,
+        lambda: q().pdf,
+        color or style.active_theme().approx,
+        dashed,
+        stroke_width,
+        fill_opacity,
+    )
 
 
 class PathFollower:
@@ -78,8 +94,9 @@ class PathFollower:
     passes ``numerics.elbo`` (and log p(x)) so every value is computed for the q on screen.
     """
 
-    def __init__(self, path: Sequence[FitStep], elbo_of: Callable[[Gaussian], float],
-                 log_evidence: float) -> None:
+    def __init__(
+        self, path: Sequence[FitStep], elbo_of: Callable[[Gaussian], float], log_evidence: float
+    ) -> None:
         self.path = list(path)
         self.position = ValueTracker(0.0)
         self._elbo = elbo_of
@@ -133,28 +150,46 @@ class ElboGapBar(VGroup):
     live parts follow the frame).
     """
 
-    def __init__(self, elbo: Callable[[], float], log_evidence: float, floor: float,
-                 height: float = 3.6, width: float = 0.9,
-                 size: float = style.LABEL_SIZE + 2) -> None:
+    def __init__(
+        self,
+        elbo: Callable[[], float],
+        log_evidence: float,
+        floor: float,
+        height: float = 3.6,
+        width: float = 0.9,
+        size: float = style.LABEL_SIZE + 2,
+    ) -> None:
         theme = style.active_theme()
         frame = Rectangle(width=width, height=height, color=theme.muted, stroke_width=2)
-        top_line = Line(frame.get_corner(UP + LEFT) + 0.15 * LEFT,
-                        frame.get_corner(UP + RIGHT) + 0.15 * RIGHT,
-                        color=theme.text, stroke_width=4)
+        top_line = Line(
+            frame.get_corner(UP + LEFT) + 0.15 * LEFT,
+            frame.get_corner(UP + RIGHT) + 0.15 * RIGHT,
+            color=theme.text,
+            stroke_width=4,
+        )
 
         def level(value: float) -> float:
             """Height of a value above the frame's bottom edge (clamped to the frame)."""
             frac = (value - floor) / (log_evidence - floor)
             return height * min(max(frac, 0.0), 1.0)
 
-        def fill(color: str, lo: Callable[[], float], hi: Callable[[], float],
-                 opacity: float) -> VMobject:
+        def fill(
+            color: str, lo: Callable[[], float], hi: Callable[[], float], opacity: float
+        ) -> VMobject:
             def draw() -> VMobject:
                 bottom = frame.get_bottom()[1]
                 y0, y1 = bottom + lo(), bottom + max(hi(), lo() + 1e-3)
                 x0, x1 = frame.get_left()[0], frame.get_right()[0]
-                return Polygon([x0, y0, 0], [x1, y0, 0], [x1, y1, 0], [x0, y1, 0],
-                               stroke_width=0, fill_color=color, fill_opacity=opacity)
+                return Polygon(
+                    [x0, y0, 0],
+                    [x1, y0, 0],
+                    [x1, y1, 0],
+                    [x0, y1, 0],
+                    stroke_width=0,
+                    fill_color=color,
+                    fill_opacity=opacity,
+                )
+
             return always_redraw(draw)
 
         def draw_brace() -> Brace:
@@ -169,14 +204,17 @@ class ElboGapBar(VGroup):
         self.elbo_fill = fill(theme.elbo, lambda: 0.0, lambda: level(elbo()), 0.85)
         self.gap_fill = fill(theme.kl, lambda: level(elbo()), lambda: height, 0.35)
         self.brace = always_redraw(draw_brace)
-        self.top_label = LabelledNumber(style.math(r"\log \pt(\x)", size=size),
-                                        lambda: log_evidence, theme.text, size=size)
+        self.top_label = LabelledNumber(
+            style.math(r"\log \pt(\x)", size=size), lambda: log_evidence, theme.text, size=size
+        )
         self.top_label.next_to(top_line, LEFT, buff=0.15)
-        self.elbo_label = LabelledNumber(style.math(r"\elbo", size=size), elbo, theme.elbo,
-                                         size=size)
+        self.elbo_label = LabelledNumber(
+            style.math(r"\elbo", size=size), elbo, theme.elbo, size=size
+        )
         self.elbo_label.next_to(frame, DOWN, buff=0.2)
-        self.kl_label = LabelledNumber(style.math(r"\KL", size=size),
-                                       lambda: log_evidence - elbo(), theme.kl, size=size)
+        self.kl_label = LabelledNumber(
+            style.math(r"\KL", size=size), lambda: log_evidence - elbo(), theme.kl, size=size
+        )
 
         def place_kl(m: Mobject) -> None:
             m.next_to(self.brace, RIGHT, buff=0.1)
@@ -184,8 +222,16 @@ class ElboGapBar(VGroup):
 
         self.kl_label.add_updater(place_kl)
         place_kl(self.kl_label)
-        super().__init__(self.frame, self.top_line, self.elbo_fill, self.gap_fill, self.brace,
-                         self.top_label, self.elbo_label, self.kl_label)
+        super().__init__(
+            self.frame,
+            self.top_line,
+            self.elbo_fill,
+            self.gap_fill,
+            self.brace,
+            self.top_label,
+            self.elbo_label,
+            self.kl_label,
+        )
 
 
 def fit_legend(forward: bool = False) -> Legend:
@@ -193,14 +239,19 @@ def fit_legend(forward: bool = False) -> Legend:
     theme = style.active_theme()
     size = style.LABEL_SIZE
     entries = [
-        (theme.posterior, False, style.tex(r"$" + formulas.TRUE_POSTERIOR + r"$ true posterior",
-                                           size=size)),
-        (theme.approx, False, style.tex(r"$" + formulas.Q_ENCODER + r"$ fitted by the ELBO",
-                                        size=size)),
+        (
+            theme.posterior,
+            False,
+            style.tex(r"$" + formulas.TRUE_POSTERIOR + r"$ true posterior", size=size),
+        ),
+        (
+            theme.approx,
+            False,
+            style.tex(r"$" + formulas.Q_ENCODER + r"$ fitted by the ELBO", size=size),
+        ),
     ]
     if forward:
-        entries.append((theme.approx, True, style.tex("moment matching (forward KL)",
-                                                       size=size)))
+        entries.append((theme.approx, True, style.tex("moment matching (forward KL)", size=size)))
     return Legend(entries)
 
 
@@ -211,8 +262,14 @@ class FitPlot(VGroup):
     ``approx`` colour, following ``follower.position``).
     """
 
-    def __init__(self, follower: PathFollower, posterior: Density, y_max: float,
-                 x_length: float = 6.8, y_length: float = 2.6) -> None:
+    def __init__(
+        self,
+        follower: PathFollower,
+        posterior: Density,
+        y_max: float,
+        x_length: float = 6.8,
+        y_length: float = 2.6,
+    ) -> None:
         theme = style.active_theme()
         self.axes = density_axes(y_max, x_length=x_length, y_length=y_length)
         self.posterior_curve = plots.density_graph(self.axes, posterior, theme.posterior)
@@ -233,8 +290,9 @@ FIT_BAR_TOP = np.array([4.1, 0.6, 0.0])  # centre of the bar's log p(x) line
 FIT_BAR_FLOOR_BELOW = 10.0  # the bar's scale runs from log p(x) - 10 to log p(x)
 
 
-def fit_picture(follower: PathFollower,
-                forward: bool = False) -> tuple[FitPlot, Legend, ElboGapBar]:
+def fit_picture(
+    follower: PathFollower, forward: bool = False
+) -> tuple[FitPlot, Legend, ElboGapBar]:
     """The posterior fit of slides 3 and 10, laid out: ``(plot, legend, bar)``, all driven by
     ``follower``: the :class:`FitPlot` on the left, its :func:`fit_legend` above its left end,
     the :class:`ElboGapBar` on the right."""
@@ -243,7 +301,11 @@ def fit_picture(follower: PathFollower,
     plot.shift(FIT_PLOT_ORIGIN - plot.axes.c2p(Z_RANGE[0], 0))
     key = fit_legend(forward=forward)
     key.align_to(plot.axes, LEFT).align_to(FIT_LEGEND_TOP * UP, UP)
-    bar = ElboGapBar(follower.elbo, follower.log_evidence,
-                     follower.log_evidence - FIT_BAR_FLOOR_BELOW, height=2.9)
+    bar = ElboGapBar(
+        follower.elbo,
+        follower.log_evidence,
+        follower.log_evidence - FIT_BAR_FLOOR_BELOW,
+        height=2.9,
+    )
     bar.shift(FIT_BAR_TOP - bar.top_line.get_center())
     return plot, key, bar

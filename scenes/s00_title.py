@@ -42,8 +42,10 @@ class TitleCard(LectureScene):
             self.play(FadeIn(subtitle, shift=0.2 * UP))
             self.wait(1.5)
 
-        with self.beat("A posterior with two modes, and the Gaussian that approximates it.",
-                       key_frame="picture"):
+        with self.beat(
+            "A posterior with two modes, and the Gaussian that approximates it.",
+            key_frame="picture",
+        ):
             picture = self._posterior_picture()
             picture.next_to(subtitle, DOWN, buff=0.7)
             axis, true_curve, true_label, fit_curve, fit_label = picture
@@ -60,20 +62,24 @@ class TitleCard(LectureScene):
         true_density = MODEL.posterior_density(OBSERVED_X, z)
         fit_density = fit.pdf(z)
         top = float(max(true_density.max(), fit_density.max()))
-        axes = style.axes((*Z_RANGE, 1), (0, 1.08 * top, 1), x_length=9.0, y_length=3.4,
-                          ticks=False)
+        axes = style.axes(
+            (*Z_RANGE, 1), (0, 1.08 * top, 1), x_length=9.0, y_length=3.4, ticks=False
+        )
         true_curve = density_graph(axes, true_density, theme.posterior, x=z)
         # q only where it is visibly above zero, so its dashes do not hide the z axis.
         near = fit_density > 1e-3 * top
         fit_curve = density_graph(axes, fit_density[near], theme.approx, x=z[near], dashed=True)
         left_mode = float(MODEL.posterior_modes(OBSERVED_X)[0])
         true_label = style.math(r"\pt(\z \given \x)", size=style.LABEL_SIZE + 4)
-        true_label.next_to(axes.c2p(left_mode, float(MODEL.posterior_density(OBSERVED_X,
-                                                                              left_mode))),
-                           UP, buff=0.2)
+        true_label.next_to(
+            axes.c2p(left_mode, float(MODEL.posterior_density(OBSERVED_X, left_mode))), UP, buff=0.2
+        )
         fit_label = style.math(r"\qp(\z \given \x)", size=style.LABEL_SIZE + 4)
-        fit_label.next_to(axes.c2p(fit.mu + 1.5 * fit.s, 0.75 * float(fit.pdf(fit.mu))),
-                          np.array([1.0, 0.3, 0.0]), buff=0.15)
+        fit_label.next_to(
+            axes.c2p(fit.mu + 1.5 * fit.s, 0.75 * float(fit.pdf(fit.mu))),
+            np.array([1.0, 0.3, 0.0]),
+            buff=0.15,
+        )
         z_label = style.math(r"\z", size=style.LABEL_SIZE + 6)
         z_label.next_to(axes.x_axis, np.array([1.0, 0.0, 0.0]), buff=0.15)
         # Only the z axis is drawn: a density axis through z = 0 would split the picture.

@@ -43,13 +43,16 @@ class LatentVariableModel(LectureScene):
         self.show_title_bar()
 
         with self.beat("Goal: model data x as generated from latent variables z."):
-            goal = style.tex(r"\textbf{Goal:} model data $\x$ as generated from latent variables $\z$")
+            goal = style.tex(
+                r"\textbf{Goal:} model data $\x$ as generated from latent variables $\z$"
+            )
             style.at_content_top(goal, buff=0.1)
             self.play(FadeIn(goal, shift=0.2 * DOWN))
             self.wait(2.5)
 
-        with self.beat("The joint distribution factorises: decoder times prior.",
-                       key_frame="joint"):
+        with self.beat(
+            "The joint distribution factorises: decoder times prior.", key_frame="joint"
+        ):
             joint = style.math(r"\pt(\x, \z)", "=", r"\pt(\x \given \z)", r"\cdot", r"\p(\z)")
             joint.next_to(goal, DOWN, buff=0.6).to_edge(LEFT, buff=0.9)
             self.play(Write(joint), run_time=2)
@@ -63,8 +66,9 @@ class LatentVariableModel(LectureScene):
             self.play(FadeIn(braces, shift=0.1 * UP))
             self.wait(1.5)
 
-        with self.beat("Integrating z out gives the likelihood of the data, p(x).",
-                       key_frame="marginal"):
+        with self.beat(
+            "Integrating z out gives the likelihood of the data, p(x).", key_frame="marginal"
+        ):
             marginal = style.math(r"\pt(\x)", "=", r"\int", r"\pt(\x, \z)", r"\,d\z")
             marginal.next_to(joint, DOWN, buff=1.3).align_to(joint, LEFT)
             joint_copy = joint.copy()
@@ -72,8 +76,10 @@ class LatentVariableModel(LectureScene):
             self.play(TransformMatchingTex(joint_copy, marginal), run_time=2)
             self.wait(1.5)
 
-        with self.beat("Generative story: draw z from the prior, then decode it into x.",
-                       key_frame="generative-story"):
+        with self.beat(
+            "Generative story: draw z from the prior, then decode it into x.",
+            key_frame="generative-story",
+        ):
             picture = self._generative_story()
             self.wait(2)
 
@@ -82,8 +88,12 @@ class LatentVariableModel(LectureScene):
             notation = self._notation_table()
             notation.next_to([0, style.content_top(), 0], DOWN, buff=0.35)
             self.play(FadeIn(VGroup(notation.header, notation.rule)))
-            self.play(LaggedStart(*(FadeIn(row, shift=0.1 * RIGHT) for row in notation.rows),
-                                  lag_ratio=0.5), run_time=3)
+            self.play(
+                LaggedStart(
+                    *(FadeIn(row, shift=0.1 * RIGHT) for row in notation.rows), lag_ratio=0.5
+                ),
+                run_time=3,
+            )
             self.wait(3)
 
     def _generative_story(self) -> VGroup:
@@ -98,8 +108,13 @@ class LatentVariableModel(LectureScene):
         # the picture instead of crossing in its middle.
         pad = 0.25 * (x_hi - x_lo)
         base = x_lo - pad
-        axes = style.axes((0, 2 * Z_EXTENT, 1), (0, x_hi - base + 0.05 * pad, 1), x_length=5.4,
-                          y_length=4.3, ticks=False)
+        axes = style.axes(
+            (0, 2 * Z_EXTENT, 1),
+            (0, x_hi - base + 0.05 * pad, 1),
+            x_length=5.4,
+            y_length=4.3,
+            ticks=False,
+        )
         axes.to_corner(DOWN + RIGHT, buff=0.8)
 
         def point(z: float, x: float) -> np.ndarray:
@@ -112,40 +127,71 @@ class LatentVariableModel(LectureScene):
         prior = np.exp(MODEL.log_prior(z_grid))
         prior_height = 0.8 * pad
         prior_curve = VMobject(color=theme.posterior, stroke_width=3).set_points_smoothly(
-            [point(z, base + d / prior.max() * prior_height) for z, d in zip(z_grid, prior, strict=True)])
+            [
+                point(z, base + d / prior.max() * prior_height)
+                for z, d in zip(z_grid, prior, strict=True)
+            ]
+        )
         prior_label = style.math(r"\p(\z)", size=style.LABEL_SIZE)
         prior_label.next_to(point(1.6, base + 0.45 * prior_height), RIGHT, buff=0.15)
 
         decoder_curve = VMobject(color=theme.posterior, stroke_width=3).set_points_smoothly(
-            [point(z, f) for z, f in zip(z_grid, f_grid, strict=True)])
-        decoder_label = style.math(r"\text{mean of }\pt(\x \given \z)",
-                                   size=style.LABEL_SIZE)
+            [point(z, f) for z, f in zip(z_grid, f_grid, strict=True)]
+        )
+        decoder_label = style.math(r"\text{mean of }\pt(\x \given \z)", size=style.LABEL_SIZE)
         decoder_label.next_to(point(-Z_EXTENT, x_hi), RIGHT, buff=0.5)
         self.play(Create(axes), FadeIn(z_label, x_label))
         self.play(Create(prior_curve), FadeIn(prior_label))
         self.play(Create(decoder_curve), FadeIn(decoder_label))
 
         # Each z_i is drawn from the prior, then x_i from the decoder around its mean.
-        z_dots = VGroup(*(Dot(point(z, base), radius=0.05, color=theme.latent)
-                          for z in z_samples))
-        self.play(LaggedStart(*(FadeIn(d, scale=0.5) for d in z_dots), lag_ratio=0.08),
-                  run_time=2)
+        z_dots = VGroup(*(Dot(point(z, base), radius=0.05, color=theme.latent) for z in z_samples))
+        self.play(LaggedStart(*(FadeIn(d, scale=0.5) for d in z_dots), lag_ratio=0.08), run_time=2)
         pairs = list(zip(z_samples, x_samples, strict=True))
         joint_dots = VGroup(*(Dot(point(z, x), radius=0.05, color=theme.data) for z, x in pairs))
-        rises = VGroup(*(Line(point(z, base), point(z, x), stroke_width=1.5,
-                              color=theme.muted, stroke_opacity=0.6) for z, x in pairs))
-        self.play(Create(rises), LaggedStart(*(FadeIn(d) for d in joint_dots), lag_ratio=0.05),
-                  run_time=2)
+        rises = VGroup(
+            *(
+                Line(
+                    point(z, base),
+                    point(z, x),
+                    stroke_width=1.5,
+                    color=theme.muted,
+                    stroke_opacity=0.6,
+                )
+                for z, x in pairs
+            )
+        )
+        self.play(
+            Create(rises), LaggedStart(*(FadeIn(d) for d in joint_dots), lag_ratio=0.05), run_time=2
+        )
         # Project each x_i onto the x axis: the data the model generates.
-        x_marks = VGroup(*(Line(point(-Z_EXTENT, x) + LEFT * 0.12,
-                                point(-Z_EXTENT, x) + RIGHT * 0.12,
-                                color=theme.data, stroke_width=3) for x in x_samples))
+        x_marks = VGroup(
+            *(
+                Line(
+                    point(-Z_EXTENT, x) + LEFT * 0.12,
+                    point(-Z_EXTENT, x) + RIGHT * 0.12,
+                    color=theme.data,
+                    stroke_width=3,
+                )
+                for x in x_samples
+            )
+        )
         movers = joint_dots.copy()
-        self.play(*(d.animate.move_to(m) for d, m in zip(movers, x_marks, strict=True)),
-                  run_time=2)
+        self.play(*(d.animate.move_to(m) for d, m in zip(movers, x_marks, strict=True)), run_time=2)
         self.play(FadeIn(x_marks), FadeOut(movers))
-        return VGroup(axes, z_label, x_label, prior_curve, prior_label, decoder_curve,
-                      decoder_label, z_dots, joint_dots, rises, x_marks)
+        return VGroup(
+            axes,
+            z_label,
+            x_label,
+            prior_curve,
+            prior_label,
+            decoder_curve,
+            decoder_label,
+            z_dots,
+            joint_dots,
+            rises,
+            x_marks,
+        )
 
     def _notation_table(self) -> style.Table:
         symbol_rows = [
@@ -155,6 +201,8 @@ class LatentVariableModel(LectureScene):
             (r"\pt(\x \given \z)", "Decoder / likelihood"),
             (r"\qp(\z \given \x)", "Encoder / approximate posterior"),
         ]
-        rows = [[style.math(sym, size=style.MATH_SIZE - 4), style.tex(meaning)]
-                for sym, meaning in symbol_rows]
+        rows = [
+            [style.math(sym, size=style.MATH_SIZE - 4), style.tex(meaning)]
+            for sym, meaning in symbol_rows
+        ]
         return style.Table(["Symbol", "Meaning"], rows)

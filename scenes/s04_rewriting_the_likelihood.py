@@ -26,19 +26,24 @@ class RewritingTheLikelihood(DerivationScene):
         self.show_title_bar()
 
         with self.beat("Step 1: multiply and divide by q(z|x) inside the integral."):
-            step = self.step_line(r"\textbf{Step 1:} Multiply and divide by $\qp(\z \given \x)$ "
-                                  r"inside the integral.")
+            step = self.step_line(
+                r"\textbf{Step 1:} Multiply and divide by $\qp(\z \given \x)$ "
+                r"inside the integral."
+            )
             self.wait(2.6)
 
-        with self.beat("Start from the log-likelihood: the log of an integral over z.",
-                       key_frame="log-likelihood"):
+        with self.beat(
+            "Start from the log-likelihood: the log of an integral over z.",
+            key_frame="log-likelihood",
+        ):
             start = style.math(*formulas.LOG_MARGINAL)
             self.place_line(start, step, buff=0.8)
             self.play(Write(start), run_time=2)
             self.wait(2)
 
-        with self.beat("Put q(z|x) / q(z|x) under the integral: it equals 1.",
-                       key_frame="times-one"):
+        with self.beat(
+            "Put q(z|x) / q(z|x) under the integral: it equals 1.", key_frame="times-one"
+        ):
             grown = style.math("=", INTEGRAL, *frac(Q, Q), r"\;", formulas.JOINT, DZ)
             self.place_line(grown, start, buff=0.7, align=start[1])
             self.play(*carry(start.copy(), grown, "=", INTEGRAL, formulas.JOINT, DZ), run_time=1.6)
@@ -56,11 +61,14 @@ class RewritingTheLikelihood(DerivationScene):
             self.place_line(regrouped, start, buff=0.7, align=start[1])
             self.derive(grown, regrouped, why="factors regrouped", copy=False, wait=2.6)
 
-        with self.beat("This doesn't change the value, it rewrites the integral in a useful form.",
-                       key_frame="same-value"):
-            remark = style.tex(r"This doesn't change the value---it just rewrites the integral "
-                               r"in a useful form.")
+        with self.beat(
+            "This doesn't change the value, it rewrites the integral in a useful form.",
+            key_frame="same-value",
+        ):
+            remark = style.tex(
+                r"This doesn't change the value---it just rewrites the integral "
+                r"in a useful form."
+            )
             remark.next_to(regrouped, DOWN, buff=0.9).set_x(0)
             self.play(FadeIn(remark, shift=0.2 * UP))
             self.wait(3.6)
-

@@ -68,16 +68,21 @@ class ExpectationUnderEncoder(DerivationScene):
         self.show_title_bar()
 
         with self.beat("Step 2: recognise this as an expectation under q(z|x)."):
-            step = self.step_line(r"\textbf{Step 2:} Recognize this as an expectation under "
-                                  r"$\qp(\z \given \x)$.")
-            integral = style.math(formulas.LOG_EVIDENCE, "=", r"\log", r"\int", Q, r"\cdot", *RATIO,
-                                  r"\, d\z")
+            step = self.step_line(
+                r"\textbf{Step 2:} Recognize this as an expectation under "
+                r"$\qp(\z \given \x)$."
+            )
+            integral = style.math(
+                formulas.LOG_EVIDENCE, "=", r"\log", r"\int", Q, r"\cdot", *RATIO, r"\, d\z"
+            )
             self.place_line(integral, step, buff=0.7)
             self.play(Write(integral), run_time=2)
             self.wait(1.6)
 
-        with self.beat("Integrating against q(z|x) is taking an expectation under q(z|x).",
-                       key_frame="expectation"):
+        with self.beat(
+            "Integrating against q(z|x) is taking an expectation under q(z|x).",
+            key_frame="expectation",
+        ):
             weight = piece(integral, Q)
             box = style.emphasis_box(weight, color=theme.approx, buff=0.05)
             self.play(Create(box))
@@ -85,8 +90,11 @@ class ExpectationUnderEncoder(DerivationScene):
             self.place_line(expectation, integral, buff=0.7, align=integral[1])
             moving = integral.copy()
             target_box = style.emphasis_box(piece(expectation, Q), color=theme.approx, buff=0.03)
-            self.play(TransformMatchingTex(moving, expectation),
-                      ReplacementTransform(box.copy(), target_box), run_time=2.6)
+            self.play(
+                TransformMatchingTex(moving, expectation),
+                ReplacementTransform(box.copy(), target_box),
+                run_time=2.6,
+            )
             why = self.why(r"$\int \q(\z)\, f(\z)\, d\z = \E_{\q}[f(\z)]$", expectation)
             self.play(FadeIn(why, shift=0.2 * LEFT))
             self.wait(2.6)
@@ -97,8 +105,10 @@ class ExpectationUnderEncoder(DerivationScene):
             headline.next_to([0, style.content_top(), 0], DOWN, buff=0.15)
             self.play(TransformMatchingTex(expectation, headline))
             expectation = headline
-            matters = style.tex(r"\textbf{Why this matters:} We can now estimate this by sampling "
-                                r"from $\qp(\z \given \x)$.")
+            matters = style.tex(
+                r"\textbf{Why this matters:} We can now estimate this by sampling "
+                r"from $\qp(\z \given \x)$."
+            )
             matters.next_to(expectation, DOWN, buff=0.3)
             self.play(FadeIn(matters, shift=0.1 * DOWN))
             self.wait(2)
@@ -107,11 +117,15 @@ class ExpectationUnderEncoder(DerivationScene):
         run = importance_sampling_run(q, n=N_SAMPLES, seed=SEED)
         density = DensityPanel(q)
         left_edge = style.safe_box()[0] + 0.3
-        density.shift((left_edge - density.axes.get_left()[0]) * RIGHT
-                      + (AXIS_Y - density.axes.c2p(0, 0)[1]) * UP)
+        density.shift(
+            (left_edge - density.axes.get_left()[0]) * RIGHT
+            + (AXIS_Y - density.axes.c2p(0, 0)[1]) * UP
+        )
         samples = SampleReadout(density.axes, q, run)
-        with self.beat("Draw z_i from q and compute the ratio p(x, z_i) / q(z_i|x) for each.",
-                       key_frame="ratios"):
+        with self.beat(
+            "Draw z_i from q and compute the ratio p(x, z_i) / q(z_i|x) for each.",
+            key_frame="ratios",
+        ):
             self.play(FadeIn(density), run_time=1.6)
             for i in range(KEY_SAMPLE + 1):  # with seed 0 the key sample's ratio is the largest
                 if i:
@@ -133,8 +147,10 @@ class ExpectationUnderEncoder(DerivationScene):
             estimate_axes = self._running_estimate(run)
             self.wait(3)
 
-        with self.beat("Aside: a reverse-KL fit as proposal misses the left mode: too low.",
-                       key_frame="reverse-kl-aside"):
+        with self.beat(
+            "Aside: a reverse-KL fit as proposal misses the left mode: too low.",
+            key_frame="reverse-kl-aside",
+        ):
             self._reverse_kl_aside(estimate_axes, density.axes)
             self.wait(3)
 
@@ -146,17 +162,30 @@ class ExpectationUnderEncoder(DerivationScene):
         axes.to_edge(RIGHT, buff=0.6)
         axes.shift((AXIS_Y - axes.c2p(0, 0)[1]) * UP)
         tick_labels = VGroup(
-            *(Integer(10**e, font_size=style.MIN_FONT_SIZE, color=theme.muted)
-              .next_to(axes.c2p(e, 0), DOWN, buff=0.12) for e in range(int(top) + 1)),
-            *(DecimalNumber(y, num_decimal_places=1, font_size=style.MIN_FONT_SIZE,
-                            color=theme.muted).next_to(axes.c2p(0, y), LEFT, buff=0.12)
-              for y in (0.0, 0.1, 0.2)))
+            *(
+                Integer(10**e, font_size=style.MIN_FONT_SIZE, color=theme.muted).next_to(
+                    axes.c2p(e, 0), DOWN, buff=0.12
+                )
+                for e in range(int(top) + 1)
+            ),
+            *(
+                DecimalNumber(
+                    y, num_decimal_places=1, font_size=style.MIN_FONT_SIZE, color=theme.muted
+                ).next_to(axes.c2p(0, y), LEFT, buff=0.12)
+                for y in (0.0, 0.1, 0.2)
+            ),
+        )
         k_label = style.text("samples k", size=style.MIN_FONT_SIZE, color=theme.muted)
         k_label.next_to(axes.x_axis, DOWN, buff=0.45)
-        true_line = DashedLine(axes.c2p(0, run.true_px), axes.c2p(top, run.true_px),
-                               color=theme.posterior, stroke_width=3)
-        true_value = DecimalNumber(run.true_px, num_decimal_places=3,
-                                   font_size=style.LABEL_SIZE, color=theme.posterior)
+        true_line = DashedLine(
+            axes.c2p(0, run.true_px),
+            axes.c2p(top, run.true_px),
+            color=theme.posterior,
+            stroke_width=3,
+        )
+        true_value = DecimalNumber(
+            run.true_px, num_decimal_places=3, font_size=style.LABEL_SIZE, color=theme.posterior
+        )
         true_text = style.math(r"\text{true } \pt(\x) =", size=style.LABEL_SIZE)
         true_label = VGroup(true_text, true_value).arrange(RIGHT, buff=0.12)
         true_label.next_to(axes, UP, buff=0.2).align_to(axes, LEFT).shift(0.3 * RIGHT)
@@ -181,8 +210,9 @@ class ExpectationUnderEncoder(DerivationScene):
             mean, se = run.running_mean[ks - 1], run.running_se[ks - 1]
             upper = [_point(axes, k, m + 2 * e) for k, m, e in zip(ks, mean, se, strict=True)]
             lower = [_point(axes, k, m - 2 * e) for k, m, e in zip(ks, mean, se, strict=True)]
-            return Polygon(*upper, *reversed(lower), stroke_width=0, fill_color=theme.approx,
-                           fill_opacity=0.25)
+            return Polygon(
+                *upper, *reversed(lower), stroke_width=0, fill_color=theme.approx, fill_opacity=0.25
+            )
 
         def mean_curve() -> VMobject:
             ks = shown()
@@ -194,13 +224,18 @@ class ExpectationUnderEncoder(DerivationScene):
 
         live_band = always_redraw(band)
         live_mean = always_redraw(mean_curve)
-        estimate = DecimalNumber(run.running_mean[0], num_decimal_places=3,
-                                 font_size=style.LABEL_SIZE, color=theme.approx)
+        estimate = DecimalNumber(
+            run.running_mean[0],
+            num_decimal_places=3,
+            font_size=style.LABEL_SIZE,
+            color=theme.approx,
+        )
         estimate.add_updater(lambda d: d.set_value(run.running_mean[count() - 1]))
         samples = Integer(1, font_size=style.LABEL_SIZE, color=theme.text)
         samples.add_updater(lambda d: d.set_value(count()))
-        spread = DecimalNumber(0, num_decimal_places=3, font_size=style.LABEL_SIZE,
-                               color=theme.approx)
+        spread = DecimalNumber(
+            0, num_decimal_places=3, font_size=style.LABEL_SIZE, color=theme.approx
+        )
         spread.add_updater(lambda d: d.set_value(2 * np.nan_to_num(run.running_se[count() - 1])))
         k_text = style.math(r"k =", size=style.LABEL_SIZE)
         mean_text = style.tex(r"running mean:", size=style.LABEL_SIZE)
@@ -213,8 +248,9 @@ class ExpectationUnderEncoder(DerivationScene):
         samples.add_updater(lambda d: d.next_to(k_text, RIGHT, buff=0.12))
         estimate.add_updater(lambda d: d.next_to(mean_text, RIGHT, buff=0.12))
         spread.add_updater(lambda d: d.next_to(pm_text, RIGHT, buff=0.12))
-        band_key = style.tex(r"(band: $\pm 2$ standard errors)", size=style.MIN_FONT_SIZE,
-                             color=theme.muted)
+        band_key = style.tex(
+            r"(band: $\pm 2$ standard errors)", size=style.MIN_FONT_SIZE, color=theme.muted
+        )
         band_key.next_to(k_text, RIGHT, buff=1.6)
         self.add(live_band, live_mean)
         self.play(FadeIn(readout, band_key))
@@ -228,15 +264,23 @@ class ExpectationUnderEncoder(DerivationScene):
         theme = self.theme
         run = importance_sampling_run(fit_reverse_kl(), n=N_SAMPLES, seed=SEED)
         path = VMobject(color=theme.muted, stroke_width=4).set_points_as_corners(
-            [_point(axes, k, run.running_mean[k - 1]) for k in _sample_counts()])
+            [_point(axes, k, run.running_mean[k - 1]) for k in _sample_counts()]
+        )
         curve = DashedVMobject(path, num_dashes=90)
-        final = DecimalNumber(run.running_mean[-1], num_decimal_places=3,
-                              font_size=style.LABEL_SIZE, color=theme.muted)
+        final = DecimalNumber(
+            run.running_mean[-1],
+            num_decimal_places=3,
+            font_size=style.LABEL_SIZE,
+            color=theme.muted,
+        )
         note = VGroup(
-            style.tex(r"Aside: proposal fitted by reverse KL (dashed grey)",
-                      size=style.LABEL_SIZE),
-            VGroup(style.tex(r"sits on one mode, misses the left one; estimate",
-                             size=style.LABEL_SIZE), final).arrange(RIGHT, buff=0.12),
+            style.tex(r"Aside: proposal fitted by reverse KL (dashed grey)", size=style.LABEL_SIZE),
+            VGroup(
+                style.tex(
+                    r"sits on one mode, misses the left one; estimate", size=style.LABEL_SIZE
+                ),
+                final,
+            ).arrange(RIGHT, buff=0.12),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         note.next_to(density_axes, UP, buff=0.2).align_to(density_axes, LEFT)
         self.play(FadeIn(note))
@@ -262,16 +306,21 @@ class DensityPanel(VGroup):
     def __init__(self, q) -> None:
         theme = style.active_theme()
         self.axes = pictures.density_axes(DENSITY_TOP, x_length=5.6, y_length=2.3)
-        self.q_curve = plots.density_graph(self.axes, q.pdf, theme.approx, dashed=True,
-                                           stroke_width=3)
+        self.q_curve = plots.density_graph(
+            self.axes, q.pdf, theme.approx, dashed=True, stroke_width=3
+        )
         self.joint_curve = plots.density_graph(
-            self.axes, lambda z: MODEL.joint_density(OBSERVED_X, z), theme.posterior,
-            stroke_width=3)
+            self.axes, lambda z: MODEL.joint_density(OBSERVED_X, z), theme.posterior, stroke_width=3
+        )
         size = style.LABEL_SIZE
-        self.legend = plots.Legend([
-            (theme.approx, True, style.math(formulas.Q_ENCODER, size=size)),
-            (theme.posterior, False, style.math(formulas.JOINT, size=size)),
-        ], sample_length=0.5, buff=0.12)
+        self.legend = plots.Legend(
+            [
+                (theme.approx, True, style.math(formulas.Q_ENCODER, size=size)),
+                (theme.posterior, False, style.math(formulas.JOINT, size=size)),
+            ],
+            sample_length=0.5,
+            buff=0.12,
+        )
         self.legend.next_to(self.axes.c2p(Z_RANGE[1], DENSITY_TOP), DOWN + LEFT, buff=0.0)
         self.z_label = pictures.z_label(self.axes)
         super().__init__(self.axes, self.z_label, self.q_curve, self.joint_curve, self.legend)
@@ -285,10 +334,12 @@ class SampleReadout:
         self.axes, self.q, self.run = axes, q, run
         self.theme = style.active_theme()
         self.index = ValueTracker(0)
-        formula = style.math(r"\frac{\pt(\x, \z_i)}{\qp(\z_i \given \x)} =",
-                             size=style.BODY_SIZE + 2)
-        self.value = DecimalNumber(run.weights[0], num_decimal_places=3,
-                                   font_size=style.BODY_SIZE, color=self.theme.text)
+        formula = style.math(
+            r"\frac{\pt(\x, \z_i)}{\qp(\z_i \given \x)} =", size=style.BODY_SIZE + 2
+        )
+        self.value = DecimalNumber(
+            run.weights[0], num_decimal_places=3, font_size=style.BODY_SIZE, color=self.theme.text
+        )
         self.value.add_updater(lambda d: d.set_value(run.weights[int(self.index.get_value())]))
         self.readout = VGroup(formula, self.value).arrange(RIGHT, buff=0.15)
         self.readout.next_to(axes, UP, buff=0.2).align_to(axes, LEFT)
@@ -299,10 +350,15 @@ class SampleReadout:
         """Animations that drop sample ``i`` (the readout appears with the first)."""
         theme, axes, z = self.theme, self.axes, float(self.run.z[i])
         dot = Dot(axes.c2p(z, 0), radius=0.06, color=theme.latent)
-        to_q = DashedLine(axes.c2p(z, 0), axes.c2p(z, float(self.q.pdf(z))),
-                          color=theme.approx, stroke_width=3)
-        to_p = Line(axes.c2p(z, 0), axes.c2p(z, float(MODEL.joint_density(OBSERVED_X, z))),
-                    color=theme.posterior, stroke_width=5)
+        to_q = DashedLine(
+            axes.c2p(z, 0), axes.c2p(z, float(self.q.pdf(z))), color=theme.approx, stroke_width=3
+        )
+        to_p = Line(
+            axes.c2p(z, 0),
+            axes.c2p(z, float(MODEL.joint_density(OBSERVED_X, z))),
+            color=theme.posterior,
+            stroke_width=5,
+        )
         self.lines[i] = VGroup(to_q, to_p)
         self.index.set_value(i)
         shown = [FadeIn(dot, scale=0.5), Create(to_q), Create(to_p)]
@@ -315,10 +371,16 @@ class SampleReadout:
     def more(self, n_dots: int) -> list:
         """Drop the samples after the ones read out, up to ``n_dots``, and fade the readout."""
         theme, axes = self.theme, self.axes
-        more = VGroup(*(Dot(axes.c2p(float(z), 0), radius=0.05, color=theme.latent)
-                        for z in self.run.z[N_SHOWN:n_dots]))
-        return [LaggedStart(*(FadeIn(d, scale=0.5) for d in more), lag_ratio=0.1),
-                FadeOut(self.readout)]
+        more = VGroup(
+            *(
+                Dot(axes.c2p(float(z), 0), radius=0.05, color=theme.latent)
+                for z in self.run.z[N_SHOWN:n_dots]
+            )
+        )
+        return [
+            LaggedStart(*(FadeIn(d, scale=0.5) for d in more), lag_ratio=0.1),
+            FadeOut(self.readout),
+        ]
 
     def freeze(self) -> None:
         """Stop the readout's updater (it is gone from the picture)."""

@@ -42,8 +42,10 @@ class EvidenceLowerBound(DerivationScene):
         theme = self.theme
         self.show_title_bar()
 
-        with self.beat("Slide 7 ended on two terms: reconstruction minus regularization.",
-                       key_frame="two-terms"):
+        with self.beat(
+            "Slide 7 ended on two terms: reconstruction minus regularization.",
+            key_frame="two-terms",
+        ):
             bound = style.math(formulas.LOG_EVIDENCE, r"\geq", *formulas.ELBO_RHS)
             bound.next_to([0, style.content_top(), 0], DOWN, buff=0.3)
             self.play(FadeIn(bound))
@@ -59,8 +61,10 @@ class EvidenceLowerBound(DerivationScene):
             objective.move_to([0.2, FORMULA_Y, 0])
             self.play(
                 TransformMatchingTex(bound, objective),
-                *(self._follow(brace, term) for brace, term in ((recon_brace, objective[2]),
-                                                                (kl_brace, objective[4]))),
+                *(
+                    self._follow(brace, term)
+                    for brace, term in ((recon_brace, objective[2]), (kl_brace, objective[4]))
+                ),
                 run_time=2,
             )
             self.play(FadeIn(heading, shift=0.2 * DOWN))
@@ -69,23 +73,29 @@ class EvidenceLowerBound(DerivationScene):
             self.wait(2)
 
         with self.beat("Maximizing the ELBO does two things at once."):
-            goals = style.tex(r"\textbf{Maximizing ELBO}\\\textbf{simultaneously:}",
-                              size=ITEM_SIZE)
+            goals = style.tex(r"\textbf{Maximizing ELBO}\\\textbf{simultaneously:}", size=ITEM_SIZE)
             goals.to_edge(LEFT, buff=style.SAFE_MARGIN + 0.05).set_y(ITEM_TOP - goals.height / 2)
             self.play(FadeIn(goals, shift=0.2 * UP))
             self.wait(1.5)
 
-        with self.beat("1. It improves reconstruction quality: the first term.",
-                       key_frame="reconstruction"):
-            first = style.tex(r"1. Improves\\reconstruction quality", size=ITEM_SIZE,
-                              color=theme.data)
+        with self.beat(
+            "1. It improves reconstruction quality: the first term.", key_frame="reconstruction"
+        ):
+            first = style.tex(
+                r"1. Improves\\reconstruction quality", size=ITEM_SIZE, color=theme.data
+            )
             self._tie(first, recon_brace, x=-0.15)
             self.wait(2)
 
-        with self.beat("2. It keeps the latent distribution well-structured: the KL term.",
-                       key_frame="regularization"):
-            second = style.tex(r"2. Keeps the latent\\distribution\\well-structured",
-                               size=ITEM_SIZE, color=theme.kl)
+        with self.beat(
+            "2. It keeps the latent distribution well-structured: the KL term.",
+            key_frame="regularization",
+        ):
+            second = style.tex(
+                r"2. Keeps the latent\\distribution\\well-structured",
+                size=ITEM_SIZE,
+                color=theme.kl,
+            )
             self._tie(second, kl_brace, x=4.6)
             self.wait(3)
 
@@ -104,7 +114,13 @@ class EvidenceLowerBound(DerivationScene):
         """Show a numbered effect under its term, with an arrow from the term's label."""
         item.move_to([x, ITEM_TOP - item.height / 2, 0])
         label = named.label
-        arrow = Arrow(label.get_bottom(), item.get_top(), buff=0.1, stroke_width=4,
-                      max_tip_length_to_length_ratio=0.3, color=label.get_color())
+        arrow = Arrow(
+            label.get_bottom(),
+            item.get_top(),
+            buff=0.1,
+            stroke_width=4,
+            max_tip_length_to_length_ratio=0.3,
+            color=label.get_color(),
+        )
         self.play(GrowArrow(arrow))
         self.play(Write(item), run_time=1.5)

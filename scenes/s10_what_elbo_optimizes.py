@@ -37,8 +37,10 @@ class WhatELBOOptimizes(LectureScene):
         self.show_title_bar()
         follower = pictures.PathFollower.from_optimiser()
 
-        with self.beat("The gap between the true likelihood and the ELBO is a KL divergence.",
-                       key_frame="gap-identity"):
+        with self.beat(
+            "The gap between the true likelihood and the ELBO is a KL divergence.",
+            key_frame="gap-identity",
+        ):
             heading = style.tex(r"\textbf{The gap between true likelihood and ELBO:}")
             style.at_content_top(heading)
             identity = style.math(*formulas.GAP_IDENTITY)
@@ -47,16 +49,20 @@ class WhatELBOOptimizes(LectureScene):
             self.play(Write(identity), run_time=2)
             self.wait(2)
 
-        with self.beat("log p(x) is a fixed level, the ELBO a bar below it; the gap is the KL.",
-                       key_frame="gap-picture"):
+        with self.beat(
+            "log p(x) is a fixed level, the ELBO a bar below it; the gap is the KL.",
+            key_frame="gap-picture",
+        ):
             plot, legend, bar = pictures.fit_picture(follower)
             kl_box = style.emphasis_box(identity[4], color=theme.kl, buff=0.06)
             self.play(FadeIn(bar), Create(kl_box))
             plot.reveal(self, legend)
             self.wait(2.5)
 
-        with self.beat("Fit q again: as the ELBO rises, the gap (the KL to the posterior) shrinks.",
-                       key_frame="gap-shrinks"):
+        with self.beat(
+            "Fit q again: as the ELBO rises, the gap (the KL to the posterior) shrinks.",
+            key_frame="gap-shrinks",
+        ):
             self.play(follower.to_end(FIT_SECONDS))
             self.wait(2)
 
@@ -76,14 +82,18 @@ class WhatELBOOptimizes(LectureScene):
             self.play(FadeIn(interpretation[2], shift=0.1 * UP))
             self.wait(2.5)
 
-        with self.beat("Gap is zero only when q equals the true posterior; one Gaussian can't.",
-                       key_frame="interpretation"):
+        with self.beat(
+            "Gap is zero only when q equals the true posterior; one Gaussian can't.",
+            key_frame="interpretation",
+        ):
             self.play(FadeIn(interpretation[3], shift=0.1 * UP))
             self.play(Create(style.emphasis_box(bar.kl_label, color=theme.kl, buff=0.08)))
             self.wait(3)
 
-        with self.beat("So maximising the ELBO learns the model and does approximate inference.",
-                       key_frame="conclusion"):
+        with self.beat(
+            "So maximising the ELBO learns the model and does approximate inference.",
+            key_frame="conclusion",
+        ):
             conclusion = self._lines(
                 r"\textbf{Maximizing ELBO simultaneously:}",
                 r"1. Learns the generative model $\pt$",
@@ -104,4 +114,3 @@ class WhatELBOOptimizes(LectureScene):
         for row in lines[1:]:
             row.shift(0.4 * RIGHT)
         return lines
-

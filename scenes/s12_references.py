@@ -24,8 +24,10 @@ class References(LectureScene):
         theme = self.theme
         self.show_title_bar()
 
-        with self.beat("Reference: Kingma and Welling (2014), Auto-Encoding Variational Bayes.",
-                       key_frame="reference"):
+        with self.beat(
+            "Reference: Kingma and Welling (2014), Auto-Encoding Variational Bayes.",
+            key_frame="reference",
+        ):
             authors = style.tex(AUTHORS, size=style.HEADING_SIZE + 6)
             paper = style.tex(f"``{PAPER}''", size=style.TITLE_SIZE + 12)
             reference = VGroup(authors, paper).arrange(DOWN, buff=0.35)
@@ -34,10 +36,12 @@ class References(LectureScene):
             self.play(Write(paper), run_time=1.5)
             self.wait(2)
 
-        with self.beat("This video: Variational Autoencoders, A Visual Derivation.",
-                       key_frame="video-title"):
-            rule = Line(reference.get_left(), reference.get_right(), color=theme.muted,
-                        stroke_width=2)
+        with self.beat(
+            "This video: Variational Autoencoders, A Visual Derivation.", key_frame="video-title"
+        ):
+            rule = Line(
+                reference.get_left(), reference.get_right(), color=theme.muted, stroke_width=2
+            )
             rule.next_to(reference, DOWN, buff=0.5)
             video_title = style.text(VIDEO_TITLE, size=style.BODY_SIZE, color=theme.muted)
             video_title.next_to(rule, DOWN, buff=0.5)

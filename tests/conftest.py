@@ -14,8 +14,11 @@ from lecturekit.scene.layout import layout_checker
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-snapshots", action="store_true",
-                     help="Rewrite the reference frames under tests/snapshots/ (look at them!).")
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        help="Rewrite the reference frames under tests/snapshots/ (look at them!).",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -80,6 +83,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     skipped = [r for r in reporter.stats.get("skipped", []) if "snapshot" in r.nodeid]
     if skipped and exitstatus == 0:
-        reporter.write_line(f"{len(skipped)} snapshot tests were skipped: failing the run.",
-                            red=True)
+        reporter.write_line(
+            f"{len(skipped)} snapshot tests were skipped: failing the run.", red=True
+        )
         session.exitstatus = 1

@@ -63,5 +63,7 @@ def check_frame(pixels: np.ndarray, reference: Path, update: bool) -> str | None
     diff = (expected * 0.3).astype(np.uint8)
     diff[mask] = (255, 0, 0)
     Image.fromarray(diff).save(diff_path)
-    return (f"{reference}: {count} pixels differ (allowed {MAX_DIFFERENT_PIXELS}); "
-            f"see {obtained_path.name} and {diff_path.name}")
+    return (
+        f"{reference}: {count} pixels differ (allowed {MAX_DIFFERENT_PIXELS}); "
+        f"see {obtained_path.name} and {diff_path.name}"
+    )

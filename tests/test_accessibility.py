@@ -37,8 +37,11 @@ def test_text_and_symbol_colours_meet_wcag_aa(theme_name):
     theme = DECK.theme(theme_name)
     background = Color(theme.background)
     roles = {**theme.text_colours(), "warning": theme.warning, "highlight": theme.highlight}
-    low = {role: round(Color(c).contrast(background), 2) for role, c in roles.items()
-           if Color(c).contrast(background) < TEXT_CONTRAST}
+    low = {
+        role: round(Color(c).contrast(background), 2)
+        for role, c in roles.items()
+        if Color(c).contrast(background) < TEXT_CONTRAST
+    }
     assert not low, f"{theme_name}: contrast below {TEXT_CONTRAST}:1 for {low}"
 
 
@@ -47,8 +50,11 @@ def test_plot_colours_meet_non_text_contrast(theme_name):
     theme = DECK.theme(theme_name)
     background = Color(theme.background)
     plot = {**{role: theme.role(role) for role in theme.roles}, "axes": theme.muted}
-    low = {role: round(Color(c).contrast(background), 2) for role, c in plot.items()
-           if Color(c).contrast(background) < NON_TEXT_CONTRAST}
+    low = {
+        role: round(Color(c).contrast(background), 2)
+        for role, c in plot.items()
+        if Color(c).contrast(background) < NON_TEXT_CONTRAST
+    }
     assert not low, f"{theme_name}: plot contrast below {NON_TEXT_CONTRAST}:1 for {low}"
 
 
@@ -59,8 +65,9 @@ def test_symbol_colours_stay_apart_under_colour_vision_deficiency(theme_name, ca
     colours = {**theme.symbols, "text": theme.text}
     failures, report = [], []
     for simulation in SIMULATIONS:
-        seen = {k: Color(c).filter(simulation) if simulation else Color(c)
-                for k, c in colours.items()}
+        seen = {
+            k: Color(c).filter(simulation) if simulation else Color(c) for k, c in colours.items()
+        }
         worst = (float("inf"), "")
         for a, b in itertools.combinations(colours, 2):
             distance = seen[a].delta_e(seen[b], method="2000")
@@ -69,15 +76,20 @@ def test_symbol_colours_stay_apart_under_colour_vision_deficiency(theme_name, ca
                 failures.append(f"{simulation or 'normal'}: {a} vs {b} dE2000 {distance:.1f}")
             worst = min(worst, (distance, f"{a} vs {b}"))
         p_q = seen["p"].delta_e(seen["q"], method="2000")
-        report.append(f"{theme_name} {simulation or 'normal':>7}: worst pair {worst[1]} "
-                      f"dE2000 {worst[0]:.1f}; p vs q {p_q:.1f}")
+        report.append(
+            f"{theme_name} {simulation or 'normal':>7}: worst pair {worst[1]} "
+            f"dE2000 {worst[0]:.1f}; p vs q {p_q:.1f}"
+        )
     with capsys.disabled():
         print("\n" + "\n".join(report))
     assert not failures, "\n".join(failures)
 
 
-MANIM_COLOUR_NAMES = {name for name in dir(manim) if name.isupper()
-                      and isinstance(getattr(manim, name), manim.ManimColor)}
+MANIM_COLOUR_NAMES = {
+    name
+    for name in dir(manim)
+    if name.isupper() and isinstance(getattr(manim, name), manim.ManimColor)
+}
 
 
 @pytest.mark.parametrize("spec", SCENES, ids=lambda s: s.class_name)
@@ -86,22 +98,36 @@ def test_scene_names_no_colour_constant(spec):
     if not spec.path.exists():
         pytest.fail(f"{spec.path} is missing")
     tree = ast.parse(spec.path.read_text())
-    named = sorted({node.id for node in ast.walk(tree)
-                    if isinstance(node, ast.Name) and node.id in MANIM_COLOUR_NAMES})
-    hexes = sorted({node.value for node in ast.walk(tree)
-                    if isinstance(node, ast.Constant) and isinstance(node.value, str)
-                    and node.value.startswith("#") and len(node.value) in (4, 7, 9)})
+    named = sorted(
+        {
+            node.id
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Name) and node.id in MANIM_COLOUR_NAMES
+        }
+    )
+    hexes = sorted(
+        {
+            node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and node.value.startswith("#")
+            and len(node.value) in (4, 7, 9)
+        }
+    )
     assert not named and not hexes, f"colour constants in {spec.path.name}: {named + hexes}"
 
 
 @pytest.mark.parametrize("spec", SCENES, ids=lambda s: s.class_name)
 def test_no_text_smaller_than_minimum(spec, scene_run):
     run = scene_run(spec)
-    created = [f"created {content!r} at {size:.1f}" for content, size in run.created_sizes
-               if size < style.MIN_FONT_SIZE - 0.5]
+    created = [
+        f"created {content!r} at {size:.1f}"
+        for content, size in run.created_sizes
+        if size < style.MIN_FONT_SIZE - 0.5
+    ]
     problems = created + run.small_text
-    assert not problems, (f"text below font size {style.MIN_FONT_SIZE}:\n"
-                          + "\n".join(problems[:20]))
+    assert not problems, f"text below font size {style.MIN_FONT_SIZE}:\n" + "\n".join(problems[:20])
 
 
 @pytest.mark.parametrize("spec", SCENES, ids=lambda s: s.class_name)
@@ -118,8 +144,10 @@ def test_caption_pacing(spec, scene_run):
         if seconds < MIN_CUE_SECONDS:
             problems.append(f"{text!r} shown {seconds:.2f} s < {MIN_CUE_SECONDS} s")
         elif len(text) / seconds > MAX_CHARS_PER_SECOND:
-            problems.append(f"{text!r}: {len(text) / seconds:.1f} characters/s "
-                            f"> {MAX_CHARS_PER_SECOND} ({len(text)} chars in {seconds:.2f} s)")
+            problems.append(
+                f"{text!r}: {len(text) / seconds:.1f} characters/s "
+                f"> {MAX_CHARS_PER_SECOND} ({len(text)} chars in {seconds:.2f} s)"
+            )
         if len(lines) > MAX_LINES:
             problems.append(f"{text!r} needs {len(lines)} lines of {MAX_LINE_LENGTH}")
         if previous_end is not None:
@@ -138,7 +166,7 @@ def test_caption_pacing(spec, scene_run):
 def test_light_theme_renders_cleanly(spec, scene_run):
     run = scene_run(spec, "light")
     assert not run.problems, "light theme layout problems:\n" + "\n".join(run.problems[:20])
-    background = np.array(Color(PALETTES['light'].background).convert("srgb").coords()) * 255
+    background = np.array(Color(PALETTES["light"].background).convert("srgb").coords()) * 255
     for kf in run.key_frames:
         rgb = kf.pixels[..., :3].astype(float)
         ink = np.abs(rgb - background).max(axis=-1) > 60

@@ -34,14 +34,23 @@ def test_assets_hold_both_runs_with_their_provenance(shipped):
         # The provenance states the metrics of exactly the shipped file.
         assert entry["metrics"] == {m: getattr(shipped[beta], m) for m in METRICS}
     assert sorted(p.name for p in ASSETS_DIR.glob("kl_vae*")) == sorted(
-        [kl_vae.PROVENANCE_PATH.name, *(kl_vae.asset_path(b).name for b in kl_vae.BETAS)])
+        [kl_vae.PROVENANCE_PATH.name, *(kl_vae.asset_path(b).name for b in kl_vae.BETAS)]
+    )
 
 
 def test_shipped_arrays_give_the_numbers_the_slide_prints(shipped):
     for beta, result in shipped.items():
-        arrays = {name: getattr(result, name) for name in
-                  ("data", "post_mean", "post_std", "reconstruction", "prior_decoded",
-                   "interp_decoded")}
+        arrays = {
+            name: getattr(result, name)
+            for name in (
+                "data",
+                "post_mean",
+                "post_std",
+                "reconstruction",
+                "prior_decoded",
+                "interp_decoded",
+            )
+        }
         # The metrics the slide prints are the ones these arrays give...
         recomputed = kl_vae.metrics_of(arrays)
         for name in METRICS:
@@ -50,8 +59,9 @@ def test_shipped_arrays_give_the_numbers_the_slide_prints(shipped):
         # agrees to rounding), so weights, pictures and numbers are one consistent result.
         fresh = kl_vae.result_from_params(beta, result.params, result.data, result.losses)
         for name in ("post_mean", "post_std", "prior_decoded", "interp_z", "interp_decoded"):
-            np.testing.assert_allclose(getattr(fresh, name), getattr(result, name),
-                                       rtol=1e-9, atol=1e-12, err_msg=name)
+            np.testing.assert_allclose(
+                getattr(fresh, name), getattr(result, name), rtol=1e-9, atol=1e-12, err_msg=name
+            )
         assert np.array_equal(fresh.prior_samples, result.prior_samples)
         assert np.array_equal(fresh.interp_endpoints, result.interp_endpoints)
 
@@ -73,8 +83,9 @@ def test_retraining_reproduces_the_shipped_metrics(shipped):
     # pictures); what must hold on every CPU is what the slide claims, in its metrics.
     for beta, result in shipped.items():
         fresh = kl_vae.run_kl_vae(beta)
-        problems = kl_vae.compare_metrics({m: getattr(fresh, m) for m in METRICS},
-                                          {m: getattr(result, m) for m in METRICS})
+        problems = kl_vae.compare_metrics(
+            {m: getattr(fresh, m) for m in METRICS}, {m: getattr(result, m) for m in METRICS}
+        )
         assert not problems, f"beta={beta}: " + "; ".join(problems)
 
 

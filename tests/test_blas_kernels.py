@@ -36,14 +36,27 @@ def executable_kernels() -> list[str]:
     return kernels
 
 
-@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"),
-                    reason="OpenBLAS core types named here are x86-64 kernels")
+@pytest.mark.skipif(
+    platform.machine() not in ("x86_64", "AMD64"),
+    reason="OpenBLAS core types named here are x86-64 kernels",
+)
 def test_frames_are_the_same_under_forced_blas_kernels(tmp_path: Path) -> None:
     env = {**os.environ, "OPENBLAS_CORETYPE": FORCED_KERNEL, "OPENBLAS_NUM_THREADS": "1"}
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "tests/test_scene_snapshots.py"],
-        cwd=REPO, env=env, capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_scene_snapshots.py",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-25:])
     assert proc.returncode == 0, f"snapshots under OPENBLAS_CORETYPE={FORCED_KERNEL}:\n{tail}"
     assert " passed" in tail and "skipped" not in tail, tail
@@ -56,14 +69,19 @@ def _core(env_extra: dict[str, str]) -> str:
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr  # a kernel the CPU lacks dies on SIGILL
     assert proc.stdout.split()[-1] == "486.0"
-    cores = [line.split(":", 1)[1].strip() for line in proc.stderr.splitlines()
-             if line.startswith("Core:")]
+    cores = [
+        line.split(":", 1)[1].strip()
+        for line in proc.stderr.splitlines()
+        if line.startswith("Core:")
+    ]
     assert cores, proc.stderr
     return cores[-1]
 
 
-@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"),
-                    reason="OpenBLAS core types named here are x86-64 kernels")
+@pytest.mark.skipif(
+    platform.machine() not in ("x86_64", "AMD64"),
+    reason="OpenBLAS core types named here are x86-64 kernels",
+)
 def test_forcing_the_kernel_takes_effect() -> None:
     # Otherwise the test above would run the default kernels twice and prove nothing.
     assert FORCED_KERNEL in executable_kernels()

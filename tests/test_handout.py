@@ -20,8 +20,9 @@ from lecturekit.outputs.handout import grid_for
 from lecturekit.render.target import Target
 from tests.fake_decks import copy_deck
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None,
-                                reason="pdftoppm missing: apt-get install -y poppler-utils")
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None, reason="pdftoppm missing: apt-get install -y poppler-utils"
+)
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +31,9 @@ def handout(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list, float
     deck = copy_deck("lecture", folder)
     target = Target(deck, "low", "light", folder / "media")
     started = time.perf_counter()
-    written = write_frames_only(list(deck.scenes), target, storyboard=False, handout=True,
-                                on_event=lambda _line: None)
+    written = write_frames_only(
+        list(deck.scenes), target, storyboard=False, handout=True, on_event=lambda _line: None
+    )
     seconds = time.perf_counter() - started
     assert written == [target.handout]
     assert target.handout.name == "fake-lecture-handout-light.pdf"
@@ -64,7 +66,7 @@ def test_first_page_is_not_blank(handout, tmp_path: Path) -> None:
     # The frame (the fake title card, on the light theme's off-white) and the title text
     # both leave marks: the page's top band (title) and its middle (frame) are inked.
     h = first.shape[0]
-    assert ink[: h // 8].mean() > 0.002 and ink[h // 4: 3 * h // 4].mean() > 0.02
+    assert ink[: h // 8].mean() > 0.002 and ink[h // 4 : 3 * h // 4].mean() > 0.02
 
 
 def test_grid_keeps_frames_large() -> None:

@@ -253,7 +253,8 @@ def test_jensen_sample_and_exact(q_star, q_fwd, seed):
         z = fine_grid()
         dz = z[1] - z[0]
         assert jp.exact_log_mean_x == pytest.approx(
-            math.log(np.sum(MODEL.joint_density(X, z)) * dz), abs=1e-9)
+            math.log(np.sum(MODEL.joint_density(X, z)) * dz), abs=1e-9
+        )
         inside = q.pdf(z) > 1e-300
         lx = MODEL.log_joint(X, z[inside]) - q.logpdf(z[inside])
         assert jp.exact_mean_log_x == pytest.approx(np.sum(q.pdf(z[inside]) * lx) * dz, abs=1e-6)

@@ -55,20 +55,25 @@ def background(theme: str) -> str:
 
 # -- Captions ---------------------------------------------------------------------------------
 
+
 def test_merge_shifts_each_scene_by_the_durations_before_it() -> None:
-    merged = merge_cues([
-        ([Cue(0.5, 1.0, "a")], 2.0),
-        ([Cue(0.0, 1.5, "b"), Cue(1.5, 3.0, "c")], 3.0),
-    ])
+    merged = merge_cues(
+        [
+            ([Cue(0.5, 1.0, "a")], 2.0),
+            ([Cue(0.0, 1.5, "b"), Cue(1.5, 3.0, "c")], 3.0),
+        ]
+    )
     assert merged == [Cue(0.5, 1.0, "a"), Cue(2.0, 3.5, "b"), Cue(3.5, 5.0, "c")]
 
 
 def test_merge_clips_to_the_scene_resolves_overlaps_and_sorts() -> None:
-    merged = merge_cues([
-        # out of order, overlapping, one running past the scene's end, one empty
-        ([Cue(1.0, 2.5, "late"), Cue(0.0, 1.4, "early"), Cue(0.2, 0.3, " ")], 2.0),
-        ([Cue(0.0, 1.0, "next scene")], 1.0),
-    ])
+    merged = merge_cues(
+        [
+            # out of order, overlapping, one running past the scene's end, one empty
+            ([Cue(1.0, 2.5, "late"), Cue(0.0, 1.4, "early"), Cue(0.2, 0.3, " ")], 2.0),
+            ([Cue(0.0, 1.0, "next scene")], 1.0),
+        ]
+    )
     assert [c.text for c in merged] == ["early", "late", "next scene"]
     assert merged[1] == Cue(1.4, 2.0, "late")  # starts when "early" ends, ends with its scene
     assert merged[2].start == 2.0
@@ -115,6 +120,7 @@ def test_each_cue_sits_at_its_scene_offset(lecture: LectureBuild) -> None:
 
 # -- Chapters ---------------------------------------------------------------------------------
 
+
 def test_chapters_in_the_mp4_and_the_vtt_file(lecture: LectureBuild) -> None:
     durations = [video_duration(v) for v in scene_files(lecture)]
     starts = np.concatenate([[0.0], np.cumsum(durations)[:-1]])
@@ -124,8 +130,7 @@ def test_chapters_in_the_mp4_and_the_vtt_file(lecture: LectureBuild) -> None:
         embedded = container.chapters()
     assert [c["metadata"]["title"] for c in embedded] == titles
     for chapter, start in zip(embedded, starts, strict=True):
-        assert float(chapter["start"] * chapter["time_base"]) == pytest.approx(start,
-                                                                              abs=ONE_FRAME)
+        assert float(chapter["start"] * chapter["time_base"]) == pytest.approx(start, abs=ONE_FRAME)
 
     from_vtt = read_chapters_vtt(output(lecture, "-chapters.vtt"))
     assert [c.title for c in from_vtt] == titles
@@ -136,14 +141,15 @@ def test_chapters_in_the_mp4_and_the_vtt_file(lecture: LectureBuild) -> None:
 
 # -- Encoding ---------------------------------------------------------------------------------
 
+
 def top_level_atoms(path: Path) -> list[str]:
     """The MP4's top-level box types, in file order."""
     atoms, data = [], path.read_bytes()
     i = 0
     while i + 8 <= len(data):
-        size, kind = struct.unpack(">I4s", data[i:i + 8])
+        size, kind = struct.unpack(">I4s", data[i : i + 8])
         if size == 1:
-            size = struct.unpack(">Q", data[i + 8:i + 16])[0]
+            size = struct.unpack(">Q", data[i + 8 : i + 16])[0]
         elif size == 0:
             size = len(data) - i
         atoms.append(kind.decode("latin-1"))
@@ -170,6 +176,7 @@ def test_atom_reader_sees_a_late_moov(lecture: LectureBuild) -> None:
 
 
 # -- Poster and storyboard --------------------------------------------------------------------
+
 
 def assert_not_blank(image: Image.Image, background: str) -> None:
     pixels = np.asarray(image.convert("RGB"), dtype=float)
@@ -207,18 +214,19 @@ def test_storyboard_shows_every_scene_on_the_theme(lecture: LectureBuild) -> Non
     thumb_h = round(THUMB_WIDTH * 480 / 854)
     assert sheet.width == width
     assert sheet.height > len(lecture.specs) * thumb_h  # one row of key frames per scene, here
-    assert sheet.getpixel((2, 2)) == Image.new("RGB", (1, 1), background(THEME)).getpixel(
-        (0, 0))
+    assert sheet.getpixel((2, 2)) == Image.new("RGB", (1, 1), background(THEME)).getpixel((0, 0))
     assert_not_blank(sheet, background(THEME))
 
 
-def test_storyboard_only_needs_no_video(lecture: LectureBuild, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_storyboard_only_needs_no_video(
+    lecture: LectureBuild, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     started = time.perf_counter()
     events: list[str] = []
     light = Target(lecture.deck, QUALITY, "light", tmp_path)
-    written = write_frames_only(lecture.specs, light, storyboard=True, handout=False,
-                                on_event=events.append)
+    written = write_frames_only(
+        lecture.specs, light, storyboard=True, handout=False, on_event=events.append
+    )
     seconds = time.perf_counter() - started
     assert written == [tmp_path / "fake-lecture-low-light-storyboard.png"]
     assert all(", headless, " in e for e in events) and len(events) == 3  # nothing rendered
@@ -231,8 +239,9 @@ def test_storyboard_only_needs_no_video(lecture: LectureBuild, tmp_path: Path,
 def test_storyboard_only_reuses_unchanged_renders(lecture: LectureBuild) -> None:
     built = np.asarray(Image.open(output(lecture, "-storyboard.png")).convert("RGB"), float)
     events: list[str] = []
-    written = write_frames_only(lecture.specs, lecture.target, storyboard=True, handout=False,
-                                on_event=events.append)
+    written = write_frames_only(
+        lecture.specs, lecture.target, storyboard=True, handout=False, on_event=events.append
+    )
     assert all(", from its render, " in e for e in events) and len(events) == 3
     # The build's sheet again, pixel for pixel below the subtitle line (which differs).
     again = np.asarray(Image.open(written[0]).convert("RGB"), float)
@@ -242,13 +251,19 @@ def test_storyboard_only_reuses_unchanged_renders(lecture: LectureBuild) -> None
 
     # Asked for another quality (the handout has none in its name), the low render serves.
     events.clear()
-    write_frames_only(lecture.specs, lecture.target.at("medium"), storyboard=False,
-                      handout=True, on_event=events.append)
+    write_frames_only(
+        lecture.specs,
+        lecture.target.at("medium"),
+        storyboard=False,
+        handout=True,
+        on_event=events.append,
+    )
     assert all(", from its render, " in e for e in events) and len(events) == 3
 
 
 def test_storyboard_decodes_only_scenes_whose_render_changed(
-        lecture: LectureBuild, monkeypatch: pytest.MonkeyPatch) -> None:
+    lecture: LectureBuild, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # After a build each scene's key frames are remembered beside its cached video, so the
     # next build's storyboard decodes only the scenes it rendered anew (a one-scene re-run
     # costs that scene, not the whole storyboard).
@@ -265,8 +280,13 @@ def test_storyboard_decodes_only_scenes_whose_render_changed(
     monkeypatch.setattr(frames_module, "last_frame", counting_last_frame)
     results = lecture.build.results
     try:
-        write_lecture_outputs(results, lecture.build.chapters, lecture.build.video,
-                              lecture.target, on_event=lambda _: None)
+        write_lecture_outputs(
+            results,
+            lecture.build.chapters,
+            lecture.build.video,
+            lecture.target,
+            on_event=lambda _: None,
+        )
         assert decoded == []  # every scene's frames came from its remembered thumbnails
         again = np.asarray(Image.open(storyboard).convert("RGB"), float)
         band = built.shape[0] // 5  # the subtitle line above may differ
@@ -279,8 +299,13 @@ def test_storyboard_decodes_only_scenes_whose_render_changed(
         text = srt.read_text()
         srt.write_text(text.replace("First beat", "First  beat"))
         try:
-            write_lecture_outputs(results, lecture.build.chapters, lecture.build.video,
-                                  lecture.target, on_event=lambda _: None)
+            write_lecture_outputs(
+                results,
+                lecture.build.chapters,
+                lecture.build.video,
+                lecture.target,
+                on_event=lambda _: None,
+            )
         finally:
             srt.write_text(text)
         steps = scene_steps(changed)
@@ -300,9 +325,13 @@ def test_outputs_survive_a_cache_entry_without_sections(lecture: LectureBuild) -
     sections.rename(hidden)
     events: list[str] = []
     try:
-        out = write_lecture_outputs(lecture.build.results, lecture.build.chapters,
-                                    lecture.build.video, lecture.target,
-                                    on_event=events.append)
+        out = write_lecture_outputs(
+            lecture.build.results,
+            lecture.build.chapters,
+            lecture.build.video,
+            lecture.target,
+            on_event=events.append,
+        )
         assert any("headless instead" in e and result.spec.key in e for e in events)
         assert_not_blank(Image.open(out.storyboard), background(THEME))
     finally:
@@ -316,8 +345,9 @@ def test_key_frames_carry_their_beats_caption(lecture: LectureBuild) -> None:
     headless = capture_scene(result.spec, THEME)
     beats = ["First beat: a square.", "Second beat: a triangle."]
     assert [f.caption for f in rendered.frames] == [*beats, "A tail after the last key frame."]
-    assert [(f.name, f.caption) for f in headless.frames] == list(zip(["square", "triangle"],
-                                                                      beats, strict=True))
+    assert [(f.name, f.caption) for f in headless.frames] == list(
+        zip(["square", "triangle"], beats, strict=True)
+    )
     # Both ways give the same pictures of the key frames.
     for a, b in zip(rendered.frames, headless.frames, strict=False):
         diff = np.abs(np.asarray(a.image, float) - np.asarray(b.image, float))
@@ -326,11 +356,15 @@ def test_key_frames_carry_their_beats_caption(lecture: LectureBuild) -> None:
 
 def test_frame_labels_number_each_key_frame_once() -> None:
     picture = Image.new("RGB", (4, 4))
-    assert frame_label(2, Frame("split", 1.0, picture, "Multiply and divide by q.")) == \
-        "2. Multiply and divide by q."
+    assert (
+        frame_label(2, Frame("split", 1.0, picture, "Multiply and divide by q."))
+        == "2. Multiply and divide by q."
+    )
     # The summary's captions are a numbered list of their own: one number, not "1. 1. ...".
-    assert frame_label(1, Frame("goal", 1.0, picture, "1. The goal: maximize log p(x).")) == \
-        "1. The goal: maximize log p(x)."
+    assert (
+        frame_label(1, Frame("goal", 1.0, picture, "1. The goal: maximize log p(x)."))
+        == "1. The goal: maximize log p(x)."
+    )
     assert frame_label(3, Frame("tail", 1.0, picture)) == "3. tail"
 
 
@@ -343,11 +377,13 @@ def test_caption_at_reads_through_millisecond_rounding() -> None:
 
 # -- Per-scene files --------------------------------------------------------------------------
 
+
 def test_per_scene_files_for_embedding_one_step_at_a_time(lecture: LectureBuild) -> None:
     folder = lecture.target.scenes_dir
     names = sorted(p.name for p in folder.iterdir())
-    expected = sorted(f"{s.key}{suffix}" for s in lecture.specs for suffix in (".mp4", ".srt",
-                                                                                ".vtt"))
+    expected = sorted(
+        f"{s.key}{suffix}" for s in lecture.specs for suffix in (".mp4", ".srt", ".vtt")
+    )
     assert names == expected
     assert names[0].startswith("00-fake-title")
     for spec in lecture.specs:
@@ -357,14 +393,26 @@ def test_per_scene_files_for_embedding_one_step_at_a_time(lecture: LectureBuild)
 
 # -- Command line -----------------------------------------------------------------------------
 
+
 def test_cli_slides_from_the_cached_build(lecture: LectureBuild) -> None:
     from click.testing import CliRunner
 
     from lecturekit.cli import main
 
-    result = CliRunner().invoke(main, ["--deck", str(lecture.deck.folder), "--quality",
-                                       QUALITY, "--slides", "--jobs", "1",
-                                       "--media-dir", str(lecture.media)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "--deck",
+            str(lecture.deck.folder),
+            "--quality",
+            QUALITY,
+            "--slides",
+            "--jobs",
+            "1",
+            "--media-dir",
+            str(lecture.media),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert f"slides: {lecture.slides_index}" in result.output
     assert "0 of 3 scenes rendered" in result.output  # the session's build, from the cache
@@ -377,11 +425,25 @@ def test_cli_frames_only_and_usage_errors(lecture: LectureBuild, tmp_path: Path)
 
     runner = CliRunner()
     deck = ["--deck", str(lecture.deck.folder)]
-    result = runner.invoke(main, [*deck, "--storyboard-only", "--handout", "--quality", QUALITY,
-                                  "--scene", "Card", "--media-dir", str(tmp_path)])
+    result = runner.invoke(
+        main,
+        [
+            *deck,
+            "--storyboard-only",
+            "--handout",
+            "--quality",
+            QUALITY,
+            "--scene",
+            "Card",
+            "--media-dir",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     # One scene of the three: the files say so, and never replace the whole lecture's.
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "fake-lecture-handout-scenes-00.pdf", "fake-lecture-low-scenes-00-storyboard.png"]
+        "fake-lecture-handout-scenes-00.pdf",
+        "fake-lecture-low-scenes-00-storyboard.png",
+    ]
     both = runner.invoke(main, [*deck, "--slides", "--handout", "--media-dir", str(tmp_path)])
     assert both.exit_code == 2 and "two commands" in both.output

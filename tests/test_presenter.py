@@ -30,8 +30,15 @@ from tests.test_outputs import top_level_atoms
 pytestmark = pytest.mark.render
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -47,15 +54,17 @@ def deck_of(index: Path) -> dict:
 
 
 def test_sections_end_at_the_key_frames(lecture: LectureBuild) -> None:
-    card, steps_one, steps_two = (scene_steps(r)
-                                  for r in lecture.build.results)
+    card, steps_one, steps_two = (scene_steps(r) for r in lecture.build.results)
     # StepsOne marks "square" and "triangle" and then has a tail: three steps, the first two
     # ending at its key frames, the tail at the scene's end.
     assert [s.ends_at for s in steps_one] == ["square", "triangle", END]
     assert [len(card), len(steps_two)] == [1, 1]
     assert [float(s.duration) for s in steps_one] == pytest.approx([1.0, 1.0, 8 / 15])
     assert [c.text for s in steps_one for c in s.cues] == [
-        "First beat: a square.", "Second beat: a triangle.", "A tail after the last key frame."]
+        "First beat: a square.",
+        "Second beat: a triangle.",
+        "A tail after the last key frame.",
+    ]
 
 
 def test_cues_within_ignores_millisecond_rounding() -> None:
@@ -106,10 +115,13 @@ def test_sections_from_another_render_are_refused(lecture: LectureBuild, tmp_pat
 
 # -- The player in a real browser -------------------------------------------------------------
 
+
 def _browser_missing() -> str | None:
     if not CHROMIUM.exists():
-        return ("Chromium is not installed (/usr/bin/chromium): "
-                "apt-get install -y chromium, then run again")
+        return (
+            "Chromium is not installed (/usr/bin/chromium): "
+            "apt-get install -y chromium, then run again"
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -118,8 +130,9 @@ def _browser_missing() -> str | None:
 
 
 @pytest.mark.skipif(_browser_missing() is not None, reason=_browser_missing() or "")
-def test_player_plays_pauses_and_advances_in_chromium(lecture: LectureBuild,
-                                                      tmp_path: Path) -> None:
+def test_player_plays_pauses_and_advances_in_chromium(
+    lecture: LectureBuild, tmp_path: Path
+) -> None:
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
@@ -141,8 +154,10 @@ def test_player_plays_pauses_and_advances_in_chromium(lecture: LectureBuild,
             page.keyboard.press("ArrowRight")
             # Playing: time advances while the video is not paused (one atomic check, as the
             # step lasts only a second).
-            page.wait_for_function("(s => s.time > 0.2 && !s.paused && s.state === 'playing')"
-                                   "(presenter.status())", timeout=15_000)
+            page.wait_for_function(
+                "(s => s.time > 0.2 && !s.paused && s.state === 'playing')(presenter.status())",
+                timeout=15_000,
+            )
 
             # It pauses at the end of the step (the key frame) and waits for the presenter.
             page.wait_for_function("document.body.dataset.state === 'done'", timeout=15_000)
@@ -164,8 +179,9 @@ def test_player_plays_pauses_and_advances_in_chromium(lecture: LectureBuild,
             page.wait_for_function("presenter.status().slide === 1", timeout=15_000)
             assert status()["state"] == "done"
             page.keyboard.press("ArrowRight")
-            page.wait_for_function("presenter.status().slide === 2 && presenter.status().time"
-                                   " > 0.8", timeout=15_000)
+            page.wait_for_function(
+                "presenter.status().slide === 2 && presenter.status().time > 0.8", timeout=15_000
+            )
             shot = tmp_path / "presenter.png"
             page.screenshot(path=str(shot))
         finally:

@@ -34,11 +34,11 @@ def deck(tmp_path: Path) -> Deck:
     return copy_deck("pipeline", tmp_path)
 
 
-def build(deck: Deck, media: Path, names: list[str], quality: str = "low", jobs: int = 2,
-          **kwargs):
+def build(deck: Deck, media: Path, names: list[str], quality: str = "low", jobs: int = 2, **kwargs):
     target = Target(deck, quality, media_dir=media)
-    return build_video([deck.by_name(n) for n in names], target, jobs=jobs,
-                       on_event=lambda _line: None, **kwargs)
+    return build_video(
+        [deck.by_name(n) for n in names], target, jobs=jobs, on_event=lambda _line: None, **kwargs
+    )
 
 
 def rendered(result) -> list[str]:
@@ -48,8 +48,10 @@ def rendered(result) -> list[str]:
 def frame_digests(path: Path) -> list[str]:
     """One SHA-256 per decoded frame: equal lists mean pixel-identical videos."""
     with av.open(str(path)) as container:
-        return [hashlib.sha256(frame.to_ndarray(format="rgb24").tobytes()).hexdigest()
-                for frame in container.decode(video=0)]
+        return [
+            hashlib.sha256(frame.to_ndarray(format="rgb24").tobytes()).hexdigest()
+            for frame in container.decode(video=0)
+        ]
 
 
 def test_cache_renders_only_what_changed(deck: Deck, tmp_path: Path) -> None:
@@ -114,7 +116,7 @@ def test_stitched_check_rejects_a_damaged_video(deck: Deck, tmp_path: Path) -> N
     data = bytearray(result.video.read_bytes())
     damaged = tmp_path / "damaged.mp4"
     mdat = data.find(b"mdat")
-    data[mdat + 64:mdat + 80] = bytes(16)  # zero a few coded bytes of the first frame
+    data[mdat + 64 : mdat + 80] = bytes(16)  # zero a few coded bytes of the first frame
     damaged.write_bytes(bytes(data))
     with pytest.raises(VideoError, match="differ|decode"):
         check_stitched(damaged, scenes, "low")
@@ -166,13 +168,20 @@ def test_recorded_inputs_of_a_real_scene_are_its_import_closure(tmp_path: Path) 
         f"open({str(REPO / 'pyproject.toml')!r}).read()\n"
         "print('\\n'.join(recorder.files()))\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
-                         text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
     files = {Path(f).relative_to(REPO).as_posix() for f in out}
-    assert {"scenes/s01_latent_variable_model.py", "lecturekit/scene/style.py",
-            "lecturekit/scene/lecture.py", "lecturekit/deck.py", "lecturekit/theme.py",
-            "scenes/numerics/__init__.py", "scenes/numerics/toy_model.py",
-            "pyproject.toml"} <= files
+    assert {
+        "scenes/s01_latent_variable_model.py",
+        "lecturekit/scene/style.py",
+        "lecturekit/scene/lecture.py",
+        "lecturekit/deck.py",
+        "lecturekit/theme.py",
+        "scenes/numerics/__init__.py",
+        "scenes/numerics/toy_model.py",
+        "pyproject.toml",
+    } <= files
     assert not any(f.startswith((".venv", "media")) or "__pycache__" in f for f in files)
     assert "lecturekit/render/worker.py" not in files  # the worker is machinery, not input
 
@@ -181,14 +190,17 @@ def test_render_cli_and_deck_reading_start_without_loading_manim() -> None:
     # Loading Manim costs ~0.5 s; a re-run with nothing changed took 0.7 s with it and 0.2 s
     # without. Only the scene workers need Manim; the CLI, reading a deck, its cache lookups
     # and the remembered preflight checks must not import it.
-    script = ("import sys\n"
-              "import lecturekit.cli, lecturekit.build, lecturekit.outputs.files\n"
-              "import lecturekit.render.preflight\n"
-              "from lecturekit.deck import load_deck\n"
-              "deck = load_deck('scenes'); deck.theme('light'); deck.scenes[3].label\n"
-              "print(sorted(m for m in sys.modules if m.split('.')[0] == 'manim'))\n")
-    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
-                         text=True, check=True).stdout.strip()
+    script = (
+        "import sys\n"
+        "import lecturekit.cli, lecturekit.build, lecturekit.outputs.files\n"
+        "import lecturekit.render.preflight\n"
+        "from lecturekit.deck import load_deck\n"
+        "deck = load_deck('scenes'); deck.theme('light'); deck.scenes[3].label\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'manim'))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "[]"
 
 

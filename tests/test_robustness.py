@@ -48,8 +48,9 @@ def low(deck: Deck, media: Path, part: str = "") -> Target:
 
 
 def fake_build(deck: Deck, media: Path, names: list[str], jobs: int = 2):
-    return build_video([deck.by_name(n) for n in names], low(deck, media), jobs=jobs,
-                       on_event=lambda _line: None)
+    return build_video(
+        [deck.by_name(n) for n in names], low(deck, media), jobs=jobs, on_event=lambda _line: None
+    )
 
 
 def selection_video(deck: Deck, media: Path, *names: str) -> Path:
@@ -62,14 +63,32 @@ def key(deck: Deck, name: str) -> str:
     return deck.by_name(name).key
 
 
-def start_render(deck: Deck, media: Path, *scenes: str, env: dict | None = None,
-                 extra: tuple[str, ...] = ()) -> subprocess.Popen:
-    args = [sys.executable, str(RENDER), "--deck", str(deck.folder), "-q", "low",
-            "--media-dir", str(media), "--jobs", "2", *extra]
+def start_render(
+    deck: Deck, media: Path, *scenes: str, env: dict | None = None, extra: tuple[str, ...] = ()
+) -> subprocess.Popen:
+    args = [
+        sys.executable,
+        str(RENDER),
+        "--deck",
+        str(deck.folder),
+        "-q",
+        "low",
+        "--media-dir",
+        str(media),
+        "--jobs",
+        "2",
+        *extra,
+    ]
     for name in scenes:
         args += ["--scene", name]
-    return subprocess.Popen(args, cwd=REPO, env=env or os.environ.copy(), text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        args,
+        cwd=REPO,
+        env=env or os.environ.copy(),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def run_render(*args, **kwargs) -> subprocess.CompletedProcess:
@@ -105,6 +124,7 @@ def leftovers(media: Path) -> list[Path]:
 
 
 # -- 1. Preflight ----------------------------------------------------------------------------
+
 
 def test_preflight_passes_here_and_compiles_the_decks_template(tmp_path: Path) -> None:
     assert preflight.preflight(Target(VAE, "low", media_dir=tmp_path / "media"), 60.0) == []
@@ -142,8 +162,7 @@ def test_missing_python_package_names_the_install_command() -> None:
     assert "pip install" in problems[0].fix
 
 
-def test_import_check_is_remembered_until_the_packages_change(monkeypatch,
-                                                             tmp_path: Path) -> None:
+def test_import_check_is_remembered_until_the_packages_change(monkeypatch, tmp_path: Path) -> None:
     passed = tmp_path / "preflight-modules.txt"
     missing = [("surely_not_a_module", "surely-not")]
     assert preflight.check_python_modules(missing, passed) and not passed.exists()
@@ -171,19 +190,21 @@ def test_output_folder_missing_is_created_unwritable_is_refused(tmp_path: Path) 
 def test_too_little_free_disk_is_refused(monkeypatch, tmp_path: Path) -> None:
     need = preflight.estimated_disk_bytes("high", 600.0)
     assert need > preflight.estimated_disk_bytes("low", 600.0)
-    monkeypatch.setattr(preflight.shutil, "disk_usage",
-                        lambda _p: type("Usage", (), {"free": need - 1})())
+    monkeypatch.setattr(
+        preflight.shutil, "disk_usage", lambda _p: type("Usage", (), {"free": need - 1})()
+    )
     problems = preflight.check_free_disk(tmp_path, "high", 600.0)
     assert "not enough free disk" in problems[0].what and "--quality" in problems[0].fix
-    monkeypatch.setattr(preflight.shutil, "disk_usage",
-                        lambda _p: type("Usage", (), {"free": need})())
+    monkeypatch.setattr(
+        preflight.shutil, "disk_usage", lambda _p: type("Usage", (), {"free": need})()
+    )
     assert preflight.check_free_disk(tmp_path, "high", 600.0) == []
 
 
 # -- 2. A failing scene is isolated; 3. the previous good video survives ----------------------
 
-def test_failing_scene_is_isolated_and_the_good_video_survives(deck: Deck,
-                                                              tmp_path: Path) -> None:
+
+def test_failing_scene_is_isolated_and_the_good_video_survives(deck: Deck, tmp_path: Path) -> None:
     media = tmp_path / "media"
     final = selection_video(deck, media, "Alpha", "Boom", "Beta")
     final.parent.mkdir(parents=True)
@@ -193,8 +214,7 @@ def test_failing_scene_is_isolated_and_the_good_video_survives(deck: Deck,
     assert result.returncode == cli.EXIT_SCENES_FAILED
     assert "1 of 3 scenes failed" in result.stderr
     boom = key(deck, "Boom")
-    assert (f"Boom ({boom}): RuntimeError: boom: the fake scene failed on purpose"
-            in result.stderr)
+    assert f"Boom ({boom}): RuntimeError: boom: the fake scene failed on purpose" in result.stderr
     assert "second line of the error" not in result.stderr  # the first line only
     log = low(deck, media).build_dir(deck.by_name("Boom")) / "render.log"
     assert f"full log: {log}" in result.stderr
@@ -213,7 +233,8 @@ def test_failing_scene_is_isolated_and_the_good_video_survives(deck: Deck,
 
 
 def test_a_selection_of_scenes_never_replaces_the_whole_lectures_video(
-        deck: Deck, tmp_path: Path) -> None:
+    deck: Deck, tmp_path: Path
+) -> None:
     media = tmp_path / "media"
     whole = low(deck, media).video
     whole.parent.mkdir(parents=True)
@@ -230,7 +251,8 @@ def test_a_selection_of_scenes_never_replaces_the_whole_lectures_video(
 
 
 def test_stitched_video_failing_its_check_is_not_moved_into_place(
-        deck: Deck, tmp_path: Path, monkeypatch) -> None:
+    deck: Deck, tmp_path: Path, monkeypatch
+) -> None:
     media = tmp_path / "media"
     final = low(deck, media).video
     final.parent.mkdir(parents=True)
@@ -252,8 +274,7 @@ def test_stitched_video_failing_its_check_is_not_moved_into_place(
     assert probe_video(good.video).frames == sum(r.facts.frames for r in good.results)
 
 
-def test_interrupted_stitch_leaves_no_partial_file(deck: Deck, tmp_path: Path,
-                                                  monkeypatch) -> None:
+def test_interrupted_stitch_leaves_no_partial_file(deck: Deck, tmp_path: Path, monkeypatch) -> None:
     media = tmp_path / "media"
     final = low(deck, media).video
     final.parent.mkdir(parents=True)
@@ -272,9 +293,11 @@ def test_interrupted_stitch_leaves_no_partial_file(deck: Deck, tmp_path: Path,
 
 # -- 4. Interruptions ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_interrupted_render_stops_workers_and_resumes(deck: Deck, tmp_path: Path,
-                                                      signum: int) -> None:
+def test_interrupted_render_stops_workers_and_resumes(
+    deck: Deck, tmp_path: Path, signum: int
+) -> None:
     media = tmp_path / "media"
     final = selection_video(deck, media, "Alpha", "Slow")
     final.parent.mkdir(parents=True)
@@ -316,15 +339,21 @@ def test_interrupt_stops_every_worker_before_returning(deck: Deck, tmp_path: Pat
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        render_scenes([deck.by_name("Alpha"), deck.by_name("Slow")], low(deck, media), jobs=2,
-                      on_event=interrupt_after_first_scene)
+        render_scenes(
+            [deck.by_name("Alpha"), deck.by_name("Slow")],
+            low(deck, media),
+            jobs=2,
+            on_event=interrupt_after_first_scene,
+        )
     assert processes_mentioning(str(media)) == []
 
 
 # -- 5. Concurrent runs ----------------------------------------------------------------------
 
-def test_second_concurrent_run_is_refused_with_the_first_ones_pid(deck: Deck,
-                                                                  tmp_path: Path) -> None:
+
+def test_second_concurrent_run_is_refused_with_the_first_ones_pid(
+    deck: Deck, tmp_path: Path
+) -> None:
     media = tmp_path / "media"
     first = start_render(deck, media, "Slow")  # renders for several seconds
     wait_for(lambda: (media / "build").exists(), what="the first run to start rendering")
@@ -340,11 +369,17 @@ def test_second_concurrent_run_is_refused_with_the_first_ones_pid(deck: Deck,
 
 def test_lock_is_released_when_its_holder_dies(tmp_path: Path) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from lecturekit.render.lock import RenderLock\n"
-         f"with RenderLock({str(tmp_path / 'lock')!r}):\n"
-         "    print('locked', flush=True); time.sleep(60)"],
-        cwd=REPO, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from lecturekit.render.lock import RenderLock\n"
+            f"with RenderLock({str(tmp_path / 'lock')!r}):\n"
+            "    print('locked', flush=True); time.sleep(60)",
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "locked"
     with pytest.raises(Exception, match=f"pid {holder.pid}"):
         RenderLock(tmp_path / "lock").__enter__()
@@ -356,8 +391,8 @@ def test_lock_is_released_when_its_holder_dies(tmp_path: Path) -> None:
 
 # -- 6./7. Corrupted cache and bad input ------------------------------------------------------
 
-def test_truncated_cached_video_is_rendered_again_not_stitched(deck: Deck,
-                                                                tmp_path: Path) -> None:
+
+def test_truncated_cached_video_is_rendered_again_not_stitched(deck: Deck, tmp_path: Path) -> None:
     media = tmp_path / "media"
     fake_build(deck, media, ["Alpha", "Beta"])
     target = low(deck, media)
@@ -378,14 +413,17 @@ def test_truncated_cached_video_is_rendered_again_not_stitched(deck: Deck,
 DEFAULT_DECK = {"deck": str(REPO / "scenes")}  # what render.py passes
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--quality", "ultra"], "'ultra' is not one of"),
-    (["--scene", "NoSuchScene"], "unknown scene 'NoSuchScene'; valid scenes:"),
-    (["--jobs", "0"], "0 is not a number of worker processes"),
-    (["--jobs", "-3"], "-3 is not a number of worker processes"),
-    (["--deck", "/no/such/deck"], "/no/such/deck: no such deck folder"),
-    (["--deck", "lecturekit"], "is not a deck: it has no deck.toml"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--quality", "ultra"], "'ultra' is not one of"),
+        (["--scene", "NoSuchScene"], "unknown scene 'NoSuchScene'; valid scenes:"),
+        (["--jobs", "0"], "0 is not a number of worker processes"),
+        (["--jobs", "-3"], "-3 is not a number of worker processes"),
+        (["--deck", "/no/such/deck"], "/no/such/deck: no such deck folder"),
+        (["--deck", "lecturekit"], "is not a deck: it has no deck.toml"),
+    ],
+)
 def test_bad_input_gets_a_clear_message(args: list[str], message: str) -> None:
     result = CliRunner().invoke(cli.main, args, default_map=DEFAULT_DECK)
     assert result.exit_code == 2
@@ -396,16 +434,19 @@ def test_bad_input_gets_a_clear_message(args: list[str], message: str) -> None:
 def test_unwritable_output_folder_is_a_preflight_error(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    result = CliRunner().invoke(cli.main, ["--quality", "low", "--scene", "1",
-                                           "--media-dir", str(blocker / "media")],
-                                default_map=DEFAULT_DECK)
+    result = CliRunner().invoke(
+        cli.main,
+        ["--quality", "low", "--scene", "1", "--media-dir", str(blocker / "media")],
+        default_map=DEFAULT_DECK,
+    )
     assert result.exit_code == cli.EXIT_PREFLIGHT
     assert "is not writable" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 def test_unexpected_error_is_one_line_and_a_traceback_only_with_verbose(
-        monkeypatch, tmp_path: Path) -> None:
+    monkeypatch, tmp_path: Path
+) -> None:
     def broken_build(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
 
@@ -421,8 +462,7 @@ def test_unexpected_error_is_one_line_and_a_traceback_only_with_verbose(
     assert isinstance(verbose.exception, OSError)  # raised: Python prints the traceback
 
 
-def test_tex_check_is_remembered_until_the_decks_macros_change(monkeypatch,
-                                                               tmp_path: Path) -> None:
+def test_tex_check_is_remembered_until_the_decks_macros_change(monkeypatch, tmp_path: Path) -> None:
     lecture = copy_deck("lecture", tmp_path)
     passed = tmp_path / "preflight-tex-dark.txt"
     assert preflight.check_tex_template(lecture, "dark", passed) == [] and passed.exists()

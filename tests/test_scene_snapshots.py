@@ -17,16 +17,23 @@ def test_snapshot(spec, scene_run, update_snapshots):
     names = [kf.name for kf in run.key_frames]
     assert len(names) == len(set(names)), f"key frame names repeat: {names}"
     assert len(names) >= MIN_KEY_FRAMES + 1, (
-        f"{spec.class_name} marks {len(names) - 1} key frames; at least {MIN_KEY_FRAMES} needed")
+        f"{spec.class_name} marks {len(names) - 1} key frames; at least {MIN_KEY_FRAMES} needed"
+    )
     failures = [
-        msg for kf in run.key_frames
-        if (msg := check_frame(kf.pixels, reference_path(spec.class_name, kf.name),
-                               update_snapshots))
+        msg
+        for kf in run.key_frames
+        if (
+            msg := check_frame(
+                kf.pixels, reference_path(spec.class_name, kf.name), update_snapshots
+            )
+        )
     ]
     folder = SNAPSHOT_DIR / spec.class_name
-    stale = sorted(p.name for p in folder.glob("*.png")
-                   if not p.name.endswith((".obtained.png", ".diff.png"))
-                   and p.stem not in names)
+    stale = sorted(
+        p.name
+        for p in folder.glob("*.png")
+        if not p.name.endswith((".obtained.png", ".diff.png")) and p.stem not in names
+    )
     if update_snapshots:
         for name in stale:
             (folder / name).unlink()

@@ -24,7 +24,7 @@ def frame() -> np.ndarray:
 
 
 def _rgb(colour: str) -> np.ndarray:
-    return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=int)
+    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=int)
 
 
 def test_a_recoloured_symbol_fails(frame: np.ndarray) -> None:

@@ -75,8 +75,10 @@ class Sample:
             return "not measured"
         if len(self.values) == 1:
             return f"{self.values[0]:.{digits}f} (1 run)"
-        return (f"{self.median:.{digits}f} ({min(self.values):.{digits}f}-"
-                f"{max(self.values):.{digits}f}, {len(self.values)} runs)")
+        return (
+            f"{self.median:.{digits}f} ({min(self.values):.{digits}f}-"
+            f"{max(self.values):.{digits}f}, {len(self.values)} runs)"
+        )
 
 
 class Bench:
@@ -90,8 +92,9 @@ class Bench:
         for item in SNAPSHOT_ITEMS:
             source = REPO_ROOT / item
             if source.is_dir():
-                shutil.copytree(source, self.tree / item,
-                                ignore=shutil.ignore_patterns("__pycache__"))
+                shutil.copytree(
+                    source, self.tree / item, ignore=shutil.ignore_patterns("__pycache__")
+                )
             elif source.exists():
                 shutil.copy2(source, self.tree / item)
         self.logs = self.tmp / "logs"
@@ -115,8 +118,17 @@ class Bench:
 
     def render_command(self, quality: str, jobs: int, media: Path) -> list[str]:
         """The ``render.py`` call (run inside the snapshot)."""
-        return [sys.executable, "render.py", "--quality", quality, "--jobs", str(jobs),
-                "--media-dir", str(media), *self.scene_args()]
+        return [
+            sys.executable,
+            "render.py",
+            "--quality",
+            quality,
+            "--jobs",
+            str(jobs),
+            "--media-dir",
+            str(media),
+            *self.scene_args(),
+        ]
 
     def timed(self, command: list[str]) -> float:
         """Run ``command`` in the snapshot; return its wall time; fail loudly if it fails."""
@@ -124,8 +136,9 @@ class Bench:
         log = self.logs / f"{self._count:03d}.log"
         start = time.perf_counter()
         with log.open("w") as out:
-            proc = subprocess.run(command, cwd=self.tree, stdout=out, stderr=subprocess.STDOUT,
-                                  check=False)
+            proc = subprocess.run(
+                command, cwd=self.tree, stdout=out, stderr=subprocess.STDOUT, check=False
+            )
         seconds = time.perf_counter() - start
         if proc.returncode != 0:
             tail = "".join(log.read_text(errors="replace").splitlines(True)[-15:])
@@ -136,10 +149,22 @@ class Bench:
         """Plain Manim CLI, scene after scene, default options: total wall time."""
         total = 0.0
         for spec in self.specs:
-            total += self.timed([sys.executable, "-m", "manim", "render",
-                                 f"-q{QUALITIES[quality].flag}", "--media_dir", str(media),
-                                 "--progress_bar", "none", "--silent", str(spec.path),
-                                 spec.class_name])
+            total += self.timed(
+                [
+                    sys.executable,
+                    "-m",
+                    "manim",
+                    "render",
+                    f"-q{QUALITIES[quality].flag}",
+                    "--media_dir",
+                    str(media),
+                    "--progress_bar",
+                    "none",
+                    "--silent",
+                    str(spec.path),
+                    spec.class_name,
+                ]
+            )
         return total
 
     def fresh_media(self, name: str) -> Path:
@@ -156,8 +181,9 @@ class Bench:
         return media
 
 
-def _cold_render(bench: Bench, quality: str, jobs: int, name: str, total: Sample,
-                 per_scene: dict[str, Sample]) -> dict[str, int]:
+def _cold_render(
+    bench: Bench, quality: str, jobs: int, name: str, total: Sample, per_scene: dict[str, Sample]
+) -> dict[str, int]:
     """Time one render into an empty media folder ``name``; add the scenes' own render
     times to ``per_scene``; return the scenes' frame counts."""
     media = bench.fresh_media(name)
@@ -173,8 +199,7 @@ def _cold_render(bench: Bench, quality: str, jobs: int, name: str, total: Sample
     return frames
 
 
-def _stitch_times(bench: Bench, media: Path, quality: str,
-                  runs: int) -> tuple[Sample, Sample]:
+def _stitch_times(bench: Bench, media: Path, quality: str, runs: int) -> tuple[Sample, Sample]:
     """Stream-copy stitch and the stitched-video check, in this process, ``runs`` times."""
     from lecturekit.build import chapters_for
     from lecturekit.render.result import RenderResult
@@ -182,8 +207,10 @@ def _stitch_times(bench: Bench, media: Path, quality: str,
     from lecturekit.video.validate import check_stitched
 
     cache = SceneCache(bench.target(quality, media))
-    results = [RenderResult.from_entry(spec, cache.entry(spec), media / "unused.log")
-               for spec in bench.specs]
+    results = [
+        RenderResult.from_entry(spec, cache.entry(spec), media / "unused.log")
+        for spec in bench.specs
+    ]
     chapters = chapters_for(results)
     stitch_s, check_s = Sample(), Sample()
     out = media / "bench-stitch.mp4"
@@ -216,9 +243,18 @@ def profile_scene(bench: Bench, spec: SceneSpec, quality: str, top: int = 14) ->
     """cProfile of one scene rendered in-process by Manim's CLI: the top functions by own
     time, as a Markdown code block."""
     profile = bench.tmp / "scene.prof"
-    manim_args = ["render", f"-q{QUALITIES[quality].flag}", "--media_dir",
-                  str(bench.tmp / "profile"), "--progress_bar", "none", "--silent",
-                  "--disable_caching", str(spec.path), spec.class_name]
+    manim_args = [
+        "render",
+        f"-q{QUALITIES[quality].flag}",
+        "--media_dir",
+        str(bench.tmp / "profile"),
+        "--progress_bar",
+        "none",
+        "--silent",
+        "--disable_caching",
+        str(spec.path),
+        spec.class_name,
+    ]
     bench.timed([sys.executable, "-c", _PROFILE_SCRIPT, str(profile), *manim_args])
     stream = io.StringIO()
     stats = pstats.Stats(str(profile), stream=stream)
@@ -226,15 +262,24 @@ def profile_scene(bench: Bench, spec: SceneSpec, quality: str, top: int = 14) ->
     lines = [ln for ln in stream.getvalue().splitlines() if ln.strip()]
     start = next(i for i, ln in enumerate(lines) if "ncalls" in ln)
     total = next((ln for ln in lines if "function calls" in ln), "").strip()
-    return "\n".join(["```", total, *lines[start:start + top + 1], "```"])
+    return "\n".join(["```", total, *lines[start : start + top + 1], "```"])
 
 
 def _git_state() -> str:
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT,
-                                capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", *SNAPSHOT_ITEMS],
-                               cwd=REPO_ROOT, capture_output=True, text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", *SNAPSHOT_ITEMS],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         return f"{commit}{' + uncommitted changes' if dirty else ''}"
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -251,9 +296,14 @@ class Budget:
         return self.deadline is None or time.monotonic() + seconds <= self.deadline
 
 
-def run_benchmark(specs: Sequence[SceneSpec], runs: int, high_runs: int,
-                  output: Path, minutes: float | None = None,
-                  log: Callable[[str], None] = print) -> None:
+def run_benchmark(
+    specs: Sequence[SceneSpec],
+    runs: int,
+    high_runs: int,
+    output: Path,
+    minutes: float | None = None,
+    log: Callable[[str], None] = print,
+) -> None:
     """Measure and write ``output``, rewritten after each part so that a session cut short
     still leaves its numbers.
 
@@ -299,8 +349,10 @@ def run_benchmark(specs: Sequence[SceneSpec], runs: int, high_runs: int,
             if budget.fits(expected):
                 _measure_high(bench, report, high_runs, log, output)
             else:
-                report.skipped.append(f"high quality, {high_runs} full render(s) with --jobs 2 "
-                                      f"(~{expected / 60:.0f} min)")
+                report.skipped.append(
+                    f"high quality, {high_runs} full render(s) with --jobs 2 "
+                    f"(~{expected / 60:.0f} min)"
+                )
         write_text_atomic(output, report.markdown())
     finally:
         bench.close()
@@ -310,22 +362,30 @@ def run_benchmark(specs: Sequence[SceneSpec], runs: int, high_runs: int,
 ROUND = ("--jobs 1", "--jobs 2", "plain Manim")
 
 
-def _cold_low(bench: Bench, report: Report, kind: str, k: int, runs: int,
-              log: Callable[[str], None]) -> None:
+def _cold_low(
+    bench: Bench, report: Report, kind: str, k: int, runs: int, log: Callable[[str], None]
+) -> None:
     """One cold low-quality render of the whole selection: ours (``--jobs 1``/``2``) or plain
     Manim scene after scene."""
     log(f"[low round {k}/{runs}] {kind} (cold)")
     if kind == "--jobs 1":
-        report.frames_low = _cold_render(bench, "low", 1, "low-j1", report.full_j1,
-                                         report.scene_low)
+        report.frames_low = _cold_render(
+            bench, "low", 1, "low-j1", report.full_j1, report.scene_low
+        )
     elif kind == "--jobs 2":
         _cold_render(bench, "low", 2, "low-j2", report.full_j2, {})
     else:
         report.plain.values.append(bench.plain_manim("low", bench.fresh_media("plain")))
 
 
-def _low_reruns(bench: Bench, report: Report, runs: int, budget: Budget,
-                log: Callable[[str], None], output: Path) -> None:
+def _low_reruns(
+    bench: Bench,
+    report: Report,
+    runs: int,
+    budget: Budget,
+    log: Callable[[str], None],
+    output: Path,
+) -> None:
     """Re-runs on the --jobs 2 round's media: nothing changed; one scene edited (the scene of
     median render time: a typical edit); then the stitch and its check in-process."""
     media = bench.tmp / "low-j2"
@@ -350,13 +410,15 @@ def _low_reruns(bench: Bench, report: Report, runs: int, budget: Budget,
     write_text_atomic(output, report.markdown())
 
 
-def _measure_high(bench: Bench, report: Report, runs: int, log: Callable[[str], None],
-                  output: Path) -> None:
+def _measure_high(
+    bench: Bench, report: Report, runs: int, log: Callable[[str], None], output: Path
+) -> None:
     media = bench.tmp / "high"
     for k in range(1, runs + 1):
         log(f"[high round {k}/{runs}] render.py --jobs 2 (cold)")
-        report.frames_high = _cold_render(bench, "high", 2, "high", report.full_high_j2,
-                                          report.scene_high)
+        report.frames_high = _cold_render(
+            bench, "high", 2, "high", report.full_high_j2, report.scene_high
+        )
         write_text_atomic(output, report.markdown())
     for k in range(3):
         log(f"[high] nothing changed, re-run {k + 1}/3")
@@ -399,8 +461,7 @@ class Report:
 
     def sample(self, kind: str) -> Sample:
         """The full-render sample of one kind of :data:`ROUND`."""
-        return {"--jobs 1": self.full_j1, "--jobs 2": self.full_j2,
-                "plain Manim": self.plain}[kind]
+        return {"--jobs 1": self.full_j1, "--jobs 2": self.full_j2, "plain Manim": self.plain}[kind]
 
     def _scene_arg(self) -> str:
         if len(self.specs) == len(self.specs[0].deck.scenes):
@@ -441,10 +502,14 @@ class Report:
             f"{self.unchanged_low.cell(2)} |",
         ]
         if self.touched is not None:
-            lines.append(f"| One scene changed ({self.touched.class_name}, its module edited) | "
-                         f"same | {self.one_changed.cell()} |")
-            lines.append(f"| ... of which {self.touched.class_name}'s own render (warm LaTeX "
-                         f"folder, as after any edit) | | {self.one_changed_scene.cell()} |")
+            lines.append(
+                f"| One scene changed ({self.touched.class_name}, its module edited) | "
+                f"same | {self.one_changed.cell()} |"
+            )
+            lines.append(
+                f"| ... of which {self.touched.class_name}'s own render (warm LaTeX "
+                f"folder, as after any edit) | | {self.one_changed_scene.cell()} |"
+            )
         lines += [
             f"| Stitch (stream copy, in-process) | `lecturekit.video.stitch.stitch` | "
             f"{self.stitch_low.cell(3)} |",
@@ -453,20 +518,28 @@ class Report:
             "",
         ]
         if self.skipped:
-            lines += [f"Not measured, as it would not have ended within the {self.minutes:g}-"
-                      "minute budget of this session (estimated from the first round):", "",
-                      *(f"- {step}" for step in self.skipped), ""]
+            lines += [
+                f"Not measured, as it would not have ended within the {self.minutes:g}-"
+                "minute budget of this session (estimated from the first round):",
+                "",
+                *(f"- {step}" for step in self.skipped),
+                "",
+            ]
         lines += self._ratios(cores)
         lines += self._per_scene()
         lines += self._high()
         if self.profile is not None:
             spec, table = self.profile
-            lines += ["## Where render time goes",
-                      "",
-                      f"cProfile of `manim render -ql --disable_caching` of {spec.class_name} "
-                      f"({self.scene_low[spec.key].median:.0f} s to render), in-process, top "
-                      "functions by own time:",
-                      "", table, ""]
+            lines += [
+                "## Where render time goes",
+                "",
+                f"cProfile of `manim render -ql --disable_caching` of {spec.class_name} "
+                f"({self.scene_low[spec.key].median:.0f} s to render), in-process, top "
+                "functions by own time:",
+                "",
+                table,
+                "",
+            ]
         return "\n".join(lines) + "\n"
 
     def _ratios(self, cores: int) -> list[str]:
@@ -475,55 +548,73 @@ class Report:
         speedup = self.full_j1.median / self.full_j2.median
         vs_plain = self.plain.median / self.full_j2.median
         frames = sum(self.frames_low.values())
-        lines = ["## Ratios and targets", "",
-                 "| Target | Measured | Met |", "|---|---|---|",
-                 f"| `--jobs 2` at least {TARGET_PARALLEL_SPEEDUP}x faster than `--jobs 1` | "
-                 f"{speedup:.2f}x | {_yes(speedup >= TARGET_PARALLEL_SPEEDUP)} |",
-                 f"| `--jobs 2` faster than plain Manim | {vs_plain:.2f}x | "
-                 f"{_yes(vs_plain > 1)} |"]
+        lines = [
+            "## Ratios and targets",
+            "",
+            "| Target | Measured | Met |",
+            "|---|---|---|",
+            f"| `--jobs 2` at least {TARGET_PARALLEL_SPEEDUP}x faster than `--jobs 1` | "
+            f"{speedup:.2f}x | {_yes(speedup >= TARGET_PARALLEL_SPEEDUP)} |",
+            f"| `--jobs 2` faster than plain Manim | {vs_plain:.2f}x | {_yes(vs_plain > 1)} |",
+        ]
         if self.unchanged_low.values:
-            lines.append(f"| Nothing changed under {TARGET_UNCHANGED_SECONDS:.0f} s (low) | "
-                         f"{self.unchanged_low.median:.2f} s | "
-                         f"{_yes(self.unchanged_low.median < TARGET_UNCHANGED_SECONDS)} |")
+            lines.append(
+                f"| Nothing changed under {TARGET_UNCHANGED_SECONDS:.0f} s (low) | "
+                f"{self.unchanged_low.median:.2f} s | "
+                f"{_yes(self.unchanged_low.median < TARGET_UNCHANGED_SECONDS)} |"
+            )
         if self.unchanged_high.values:
-            lines.append(f"| Nothing changed under {TARGET_UNCHANGED_SECONDS:.0f} s (high) | "
-                         f"{self.unchanged_high.median:.2f} s | "
-                         f"{_yes(self.unchanged_high.median < TARGET_UNCHANGED_SECONDS)} |")
+            lines.append(
+                f"| Nothing changed under {TARGET_UNCHANGED_SECONDS:.0f} s (high) | "
+                f"{self.unchanged_high.median:.2f} s | "
+                f"{_yes(self.unchanged_high.median < TARGET_UNCHANGED_SECONDS)} |"
+            )
         if self.touched is not None and self.one_changed.values and self.stitch_low.values:
             own = self.one_changed_scene.median
             budget = TARGET_ONE_SCENE_FACTOR * own + self.stitch_low.median
-            lines.append(f"| One scene changed within {TARGET_ONE_SCENE_FACTOR}x its render "
-                         f"({own:.1f} s, measured inside the same re-runs) + stitch | "
-                         f"{self.one_changed.median:.1f} s (budget {budget:.1f} s; ratio "
-                         f"{self.one_changed.median / own:.2f}x) | "
-                         f"{_yes(self.one_changed.median <= budget)} |")
+            lines.append(
+                f"| One scene changed within {TARGET_ONE_SCENE_FACTOR}x its render "
+                f"({own:.1f} s, measured inside the same re-runs) + stitch | "
+                f"{self.one_changed.median:.1f} s (budget {budget:.1f} s; ratio "
+                f"{self.one_changed.median / own:.2f}x) | "
+                f"{_yes(self.one_changed.median <= budget)} |"
+            )
         if self.stitch_high.values:
-            lines.append(f"| Stitch of the full high-quality video under "
-                         f"{TARGET_STITCH_HIGH_SECONDS:.0f} s | {self.stitch_high.median:.3f} s | "
-                         f"{_yes(self.stitch_high.median < TARGET_STITCH_HIGH_SECONDS)} |")
-        lines += ["",
-                  f"Frames rendered per second per core (low): {frames} frames / "
-                  f"{self.full_j1.median:.1f} s with `--jobs 1` = "
-                  f"**{frames / self.full_j1.median:.1f}**; with `--jobs 2`: "
-                  f"{frames / self.full_j2.median / 2:.1f} per core "
-                  f"({frames / self.full_j2.median:.1f} in all); plain Manim: "
-                  f"{frames / self.plain.median:.1f}.",
-                  ""]
+            lines.append(
+                f"| Stitch of the full high-quality video under "
+                f"{TARGET_STITCH_HIGH_SECONDS:.0f} s | {self.stitch_high.median:.3f} s | "
+                f"{_yes(self.stitch_high.median < TARGET_STITCH_HIGH_SECONDS)} |"
+            )
+        lines += [
+            "",
+            f"Frames rendered per second per core (low): {frames} frames / "
+            f"{self.full_j1.median:.1f} s with `--jobs 1` = "
+            f"**{frames / self.full_j1.median:.1f}**; with `--jobs 2`: "
+            f"{frames / self.full_j2.median / 2:.1f} per core "
+            f"({frames / self.full_j2.median:.1f} in all); plain Manim: "
+            f"{frames / self.plain.median:.1f}.",
+            "",
+        ]
         return lines
 
     def _per_scene(self) -> list[str]:
         if not self.scene_low:
             return []
         high = bool(self.scene_high)
-        lines = ["## Per scene", "",
-                 "Low: from the `--jobs 1` runs (one scene at a time, no competition for a "
-                 "core). High: from the `--jobs 2` run(s), two scenes sharing two cores."
-                 if high else "From the `--jobs 1` runs (one scene at a time).", "",
-                 "| Scene | Frames (low) | Render, low, s |" + (" Render, high, s |" if high else ""),
-                 "|---|---|---|" + ("---|" if high else "")]
+        lines = [
+            "## Per scene",
+            "",
+            "Low: from the `--jobs 1` runs (one scene at a time, no competition for a "
+            "core). High: from the `--jobs 2` run(s), two scenes sharing two cores."
+            if high
+            else "From the `--jobs 1` runs (one scene at a time).",
+            "",
+            "| Scene | Frames (low) | Render, low, s |" + (" Render, high, s |" if high else ""),
+            "|---|---|---|" + ("---|" if high else ""),
+        ]
         for spec in self.specs:
             low = self.scene_low.get(spec.key, Sample())
-            row = (f"| {spec.key} | {self.frames_low.get(spec.key, '')} | {low.cell()} |")
+            row = f"| {spec.key} | {self.frames_low.get(spec.key, '')} | {low.cell()} |"
             if high:
                 row += f" {self.scene_high.get(spec.key, Sample()).cell()} |"
             lines.append(row)
@@ -531,20 +622,27 @@ class Report:
 
     def _high(self) -> list[str]:
         if not self.full_high_j2.values:
-            why = ("it did not fit in the time budget (see above)" if self.high_runs
-                   else "`--high-runs 0`")
-            return ["## High quality (1080p60)", "",
-                    f"Not measured in this session: {why}.", ""]
+            why = (
+                "it did not fit in the time budget (see above)"
+                if self.high_runs
+                else "`--high-runs 0`"
+            )
+            return ["## High quality (1080p60)", "", f"Not measured in this session: {why}.", ""]
         frames = sum(self.frames_high.values())
-        return ["## High quality (1080p60)", "",
-                "| What | Wall time, s |", "|---|---|",
-                f"| `render.py -q high --jobs 2 --media-dir <empty>` (cold) | {self.full_high_j2.cell()} |",
-                f"| Nothing changed, re-run | {self.unchanged_high.cell(2)} |",
-                f"| Stitch (stream copy) | {self.stitch_high.cell(3)} |",
-                f"| Check of the stitched video | {self.check_high.cell(3)} |",
-                "",
-                f"{frames} frames: {frames / self.full_high_j2.median / 2:.1f} frames per second "
-                "per core with `--jobs 2`.", ""]
+        return [
+            "## High quality (1080p60)",
+            "",
+            "| What | Wall time, s |",
+            "|---|---|",
+            f"| `render.py -q high --jobs 2 --media-dir <empty>` (cold) | {self.full_high_j2.cell()} |",
+            f"| Nothing changed, re-run | {self.unchanged_high.cell(2)} |",
+            f"| Stitch (stream copy) | {self.stitch_high.cell(3)} |",
+            f"| Check of the stitched video | {self.check_high.cell(3)} |",
+            "",
+            f"{frames} frames: {frames / self.full_high_j2.median / 2:.1f} frames per second "
+            "per core with `--jobs 2`.",
+            "",
+        ]
 
 
 def _yes(ok: bool) -> str:
@@ -552,18 +650,42 @@ def _yes(ok: bool) -> str:
 
 
 @click.command()
-@click.option("--runs", type=click.IntRange(min=1), default=3, show_default=True,
-              help="Runs of each low-quality measurement.")
-@click.option("--high-runs", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Cold high-quality renders (--jobs 2); 0 skips high quality.")
-@click.option("--scene", "scene_names", multiple=True, metavar="NAME",
-              help="Benchmark only these scenes (default: all).")
-@click.option("--minutes", type=click.FloatRange(min=1), default=None,
-              help="Time budget: after the first round, skip what would not end in time.")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=REPO_ROOT / "BENCHMARKS.md", show_default=True)
-def main(runs: int, high_runs: int, scene_names: tuple[str, ...], minutes: float | None,
-         output: Path) -> None:
+@click.option(
+    "--runs",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Runs of each low-quality measurement.",
+)
+@click.option(
+    "--high-runs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Cold high-quality renders (--jobs 2); 0 skips high quality.",
+)
+@click.option(
+    "--scene",
+    "scene_names",
+    multiple=True,
+    metavar="NAME",
+    help="Benchmark only these scenes (default: all).",
+)
+@click.option(
+    "--minutes",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Time budget: after the first round, skip what would not end in time.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=REPO_ROOT / "BENCHMARKS.md",
+    show_default=True,
+)
+def main(
+    runs: int, high_runs: int, scene_names: tuple[str, ...], minutes: float | None, output: Path
+) -> None:
     """Measure the render pipeline against plain Manim and write BENCHMARKS.md."""
     deck = load_deck(REPO_ROOT / "scenes")
     try:
@@ -573,8 +695,14 @@ def main(runs: int, high_runs: int, scene_names: tuple[str, ...], minutes: float
     missing = [s.class_name for s in specs if not s.path.exists()]
     if missing:
         raise click.ClickException(f"scene modules missing: {', '.join(missing)}")
-    run_benchmark(specs, runs, high_runs, output, minutes,
-                  log=lambda line: click.echo(f"{time.strftime('%H:%M:%S')} {line}"))
+    run_benchmark(
+        specs,
+        runs,
+        high_runs,
+        output,
+        minutes,
+        log=lambda line: click.echo(f"{time.strftime('%H:%M:%S')} {line}"),
+    )
 
 
 if __name__ == "__main__":

@@ -22,8 +22,16 @@ class BayesRule(DerivationScene):
             self.place_line(product, step, buff=0.8)
             self.play(Write(product))
         with self.beat("Divide both sides by p(x): Bayes' rule.", key_frame="bayes"):
-            rule = style.math(r"\p(\z \mid \x)", "=", r"\frac{", r"\p(\x \mid \z)", r"\p(\z)", "}{",
-                              r"\p(\x)", "}")
+            rule = style.math(
+                r"\p(\z \mid \x)",
+                "=",
+                r"\frac{",
+                r"\p(\x \mid \z)",
+                r"\p(\z)",
+                "}{",
+                r"\p(\x)",
+                "}",
+            )
             self.place_line(rule, product, buff=0.8)
             self.derive(product, rule, why=r"divide by $\p(\x)$")
 

@@ -50,16 +50,23 @@ class LectureOutputs:
     @classmethod
     def of(cls, target: Target) -> LectureOutputs:
         """The files a target's video gets beside it."""
-        return cls(captions_srt=target.lecture_file(".srt"),
-                   captions_vtt=target.lecture_file(".vtt"),
-                   chapters_vtt=target.lecture_file("-chapters.vtt"),
-                   poster=target.lecture_file("-poster.png"),
-                   storyboard=target.lecture_file("-storyboard.png"))
+        return cls(
+            captions_srt=target.lecture_file(".srt"),
+            captions_vtt=target.lecture_file(".vtt"),
+            chapters_vtt=target.lecture_file("-chapters.vtt"),
+            poster=target.lecture_file("-poster.png"),
+            storyboard=target.lecture_file("-storyboard.png"),
+        )
 
     def all(self) -> list[Path]:
         """Every path, in a stable order (for reporting)."""
-        return [self.captions_srt, self.captions_vtt, self.chapters_vtt, self.poster,
-                self.storyboard]
+        return [
+            self.captions_srt,
+            self.captions_vtt,
+            self.chapters_vtt,
+            self.poster,
+            self.storyboard,
+        ]
 
 
 def poster_source(specs: Sequence[SceneSpec]) -> int:
@@ -68,9 +75,13 @@ def poster_source(specs: Sequence[SceneSpec]) -> int:
     return next((i for i, s in enumerate(specs) if s.number == 0), 0)
 
 
-def write_lecture_outputs(results: Sequence[RenderResult], chapters: Sequence[Chapter],
-                          video: Path, target: Target,
-                          on_event: Callable[[str], None] = print) -> LectureOutputs:
+def write_lecture_outputs(
+    results: Sequence[RenderResult],
+    chapters: Sequence[Chapter],
+    video: Path,
+    target: Target,
+    on_event: Callable[[str], None] = print,
+) -> LectureOutputs:
     """Write captions (the whole video's, and WebVTT beside each per-scene file), chapters,
     poster and storyboard for a video stitched from ``results``.
 
@@ -89,9 +100,14 @@ def write_lecture_outputs(results: Sequence[RenderResult], chapters: Sequence[Ch
 
     scenes = [_frames_of(r, target.theme, on_event) for r in results]
     length = video_duration(video)
-    write_storyboard(scenes, out.storyboard, target.deck.theme(target.theme), target.deck.title,
-                     subtitle=f"{len(scenes)} scenes · {length:.0f} s at {target.quality} "
-                              f"quality · {target.theme} theme")
+    write_storyboard(
+        scenes,
+        out.storyboard,
+        target.deck.theme(target.theme),
+        target.deck.title,
+        subtitle=f"{len(scenes)} scenes · {length:.0f} s at {target.quality} "
+        f"quality · {target.theme} theme",
+    )
 
     # The poster is the first scene's final picture (its last key frame) at the video's quality.
     poster = last_frame(videos[poster_source([r.spec for r in results])])
@@ -101,8 +117,7 @@ def write_lecture_outputs(results: Sequence[RenderResult], chapters: Sequence[Ch
     return out
 
 
-def _frames_of(result: RenderResult, theme: str,
-               on_event: Callable[[str], None]) -> SceneFrames:
+def _frames_of(result: RenderResult, theme: str, on_event: Callable[[str], None]) -> SceneFrames:
     try:
         return remembered_section_frames(result, THUMB_WIDTH)
     except SectionsError as missing:  # e.g. a cache entry from before sections were kept
@@ -148,8 +163,13 @@ def frames_from_render_cache(spec: SceneSpec, target: Target) -> SceneFrames | N
     return None
 
 
-def write_frames_only(specs: Sequence[SceneSpec], target: Target, storyboard: bool,
-                      handout: bool, on_event: Callable[[str], None] = print) -> list[Path]:
+def write_frames_only(
+    specs: Sequence[SceneSpec],
+    target: Target,
+    storyboard: bool,
+    handout: bool,
+    on_event: Callable[[str], None] = print,
+) -> list[Path]:
     """``--storyboard-only`` / ``--handout``: key frames without rendering any video.
 
     A scene unchanged since its last render in this theme gives its frames from that render's
@@ -157,16 +177,21 @@ def write_frames_only(specs: Sequence[SceneSpec], target: Target, storyboard: bo
     render, looking at a change costs only the changed scenes.
     """
     scenes: list[SceneFrames] = capture_scenes(
-        specs, target.theme, on_event,
-        reuse=lambda spec: frames_from_render_cache(spec, target))
+        specs, target.theme, on_event, reuse=lambda spec: frames_from_render_cache(spec, target)
+    )
     written = []
     if storyboard:
         length = sum(s.duration for s in scenes)
-        written.append(write_storyboard(
-            scenes, target.lecture_file("-storyboard.png"), target.deck.theme(target.theme),
-            target.deck.title,
-            subtitle=f"{len(scenes)} scenes · about {length:.0f} s · {target.theme} theme · "
-                     f"key frames only (no video rendered)"))
+        written.append(
+            write_storyboard(
+                scenes,
+                target.lecture_file("-storyboard.png"),
+                target.deck.theme(target.theme),
+                target.deck.title,
+                subtitle=f"{len(scenes)} scenes · about {length:.0f} s · {target.theme} theme · "
+                f"key frames only (no video rendered)",
+            )
+        )
     if handout:
         written.append(write_handout(scenes, target.handout, target.deck.title))
     return written

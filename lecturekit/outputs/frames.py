@@ -65,8 +65,10 @@ def capture_scene(spec: SceneSpec, theme: str = "dark") -> SceneFrames:
     """
     scene = run_headless(spec, quality=FRAME_QUALITY, theme=theme)
     marked = scene.key_frames[:-1] or scene.key_frames  # run_headless appends "last"
-    cues = [(s.start.total_seconds(), s.end.total_seconds(), s.content)
-            for s in scene.renderer.file_writer.subcaptions]
+    cues = [
+        (s.start.total_seconds(), s.end.total_seconds(), s.content)
+        for s in scene.renderer.file_writer.subcaptions
+    ]
     frames = tuple(
         Frame(k.name, k.time, Image.fromarray(k.pixels[..., :3]), caption_at(cues, k.time))
         for k in marked
@@ -83,10 +85,12 @@ def caption_at(cues: Sequence[tuple[float, float, str]], t: float) -> str:
     return max(begun, key=lambda c: c[0])[2] if begun else ""
 
 
-def capture_scenes(specs: Sequence[SceneSpec], theme: str = "dark",
-                   on_event: Callable[[str], None] = print,
-                   reuse: Callable[[SceneSpec], SceneFrames | None] | None = None,
-                   ) -> list[SceneFrames]:
+def capture_scenes(
+    specs: Sequence[SceneSpec],
+    theme: str = "dark",
+    on_event: Callable[[str], None] = print,
+    reuse: Callable[[SceneSpec], SceneFrames | None] | None = None,
+) -> list[SceneFrames]:
     """Key frames of every scene in ``specs``, in order: one headless run each, except where
     ``reuse`` returns the scene's frames from elsewhere (see
     :func:`lecturekit.outputs.files.frames_from_render_cache`)."""
@@ -98,8 +102,10 @@ def capture_scenes(specs: Sequence[SceneSpec], theme: str = "dark",
         if frames is None:
             frames, source = capture_scene(spec, theme), "headless"
         captured.append(frames)
-        on_event(f"[{k}/{len(specs)}] {spec.key}: {len(frames.frames)} key frames, {source}, "
-                 f"in {time.perf_counter() - started:.1f} s")
+        on_event(
+            f"[{k}/{len(specs)}] {spec.key}: {len(frames.frames)} key frames, {source}, "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
     return captured
 
 
@@ -124,8 +130,14 @@ def section_frames(result: RenderResult, width: int = 854) -> SceneFrames:
         if image.width > width:
             image = thumbnail(image, width)
         cues = [(c.start, c.end, c.text) for c in step.cues]
-        frames.append(Frame(step.ends_at, float(step.start + step.duration), image,
-                            caption_at(cues, float(step.duration))))
+        frames.append(
+            Frame(
+                step.ends_at,
+                float(step.start + step.duration),
+                image,
+                caption_at(cues, float(step.duration)),
+            )
+        )
     duration = float(sum((s.duration for s in steps), Fraction(0)))
     return SceneFrames(result.spec, tuple(frames), duration)
 
@@ -145,10 +157,14 @@ def remembered_section_frames(result: RenderResult, width: int) -> SceneFrames:
     index = result.sections
     if index is None or not index.exists():
         return section_frames(result, width)  # raises, says why
-    sources = [result.facts.sha256 if result.facts is not None else file_sha256(result.video),
-               hashlib.sha256(result.captions.read_bytes()).hexdigest()
-               if result.captions is not None else "no captions",
-               hashlib.sha256(index.read_bytes()).hexdigest(), str(width)]
+    sources = [
+        result.facts.sha256 if result.facts is not None else file_sha256(result.video),
+        hashlib.sha256(result.captions.read_bytes()).hexdigest()
+        if result.captions is not None
+        else "no captions",
+        hashlib.sha256(index.read_bytes()).hexdigest(),
+        str(width),
+    ]
     key = hashlib.sha256("\0".join(sources).encode()).hexdigest()
     manifest = folder / "frames.json"
     try:
@@ -157,8 +173,7 @@ def remembered_section_frames(result: RenderResult, width: int) -> SceneFrames:
             frames = []
             for f in data["frames"]:
                 with Image.open(folder / f["file"]) as image:
-                    frames.append(Frame(f["name"], f["time"], image.convert("RGB"),
-                                        f["caption"]))
+                    frames.append(Frame(f["name"], f["time"], image.convert("RGB"), f["caption"]))
             return SceneFrames(result.spec, tuple(frames), data["duration"])
     except (OSError, ValueError, KeyError, TypeError):
         pass  # missing, damaged or outdated: decoded again below
@@ -169,8 +184,10 @@ def remembered_section_frames(result: RenderResult, width: int) -> SceneFrames:
         name = f"{k:02d}.png"
         with atomic_path(folder / name) as tmp:
             frame.image.save(tmp, format="PNG", compress_level=1)  # speed over size: a cache
-        entries.append({"file": name, "name": frame.name, "time": frame.time,
-                        "caption": frame.caption})
-    write_text_atomic(manifest, json.dumps({"key": key, "duration": scene.duration,
-                                            "frames": entries}, indent=1))
+        entries.append(
+            {"file": name, "name": frame.name, "time": frame.time, "caption": frame.caption}
+        )
+    write_text_atomic(
+        manifest, json.dumps({"key": key, "duration": scene.duration, "frames": entries}, indent=1)
+    )
     return scene

@@ -52,8 +52,9 @@ def handout_page(scene: SceneFrames, page: int, pages: int, document: str) -> Im
     title = fit_text(draw, spec.title, int(inner - right_w - 40), font(TITLE_SIZE, bold=True))
     draw.text((MARGIN, MARGIN), title, fill=INK, font=font(TITLE_SIZE, bold=True))
     if right:
-        draw.text((width - MARGIN - right_w, MARGIN + 6), right, fill=MUTED,
-                  font=font(TITLE_SIZE - 8))
+        draw.text(
+            (width - MARGIN - right_w, MARGIN + 6), right, fill=MUTED, font=font(TITLE_SIZE - 8)
+        )
     rule_y = MARGIN + TITLE_SIZE + 18
     draw.line((MARGIN, rule_y, width - MARGIN, rule_y), fill=MUTED, width=2)
 
@@ -61,8 +62,12 @@ def handout_page(scene: SceneFrames, page: int, pages: int, document: str) -> Im
     footer_y = height - MARGIN - FOOTER_SIZE
     draw.text((MARGIN, footer_y), document, fill=MUTED, font=font(FOOTER_SIZE))
     page_label = f"{page} / {pages}"
-    draw.text((width - MARGIN - draw.textlength(page_label, font=font(FOOTER_SIZE)), footer_y),
-              page_label, fill=MUTED, font=font(FOOTER_SIZE))
+    draw.text(
+        (width - MARGIN - draw.textlength(page_label, font=font(FOOTER_SIZE)), footer_y),
+        page_label,
+        fill=MUTED,
+        font=font(FOOTER_SIZE),
+    )
 
     # Frames: a grid filling the space between header and footer; each with two caption lines.
     frames = scene.frames
@@ -85,8 +90,9 @@ def handout_page(scene: SceneFrames, page: int, pages: int, document: str) -> Im
         draw.rectangle((x - 1, y - 1, x + pic_w, y + pic_h), outline=MUTED)
         lines = wrap_text(draw, frame_label(i + 1, frame), pic_w, font(LABEL_SIZE), 2)
         for k, line in enumerate(lines):
-            draw.text((x, y + pic_h + 8 + k * (LABEL_SIZE + 6)), line, fill=INK,
-                      font=font(LABEL_SIZE))
+            draw.text(
+                (x, y + pic_h + 8 + k * (LABEL_SIZE + 6)), line, fill=INK, font=font(LABEL_SIZE)
+            )
     return sheet
 
 
@@ -97,6 +103,14 @@ def write_handout(scenes: Sequence[SceneFrames], path: Path, document: str) -> P
         raise ValueError("a handout needs at least one scene")
     pages = [handout_page(s, i, len(scenes), document) for i, s in enumerate(scenes, start=1)]
     with atomic_path(path) as tmp:
-        pages[0].save(tmp, "PDF", save_all=True, append_images=pages[1:], resolution=DPI,
-                      quality=92, title=document, author="lecturekit")
+        pages[0].save(
+            tmp,
+            "PDF",
+            save_all=True,
+            append_images=pages[1:],
+            resolution=DPI,
+            quality=92,
+            title=document,
+            author="lecturekit",
+        )
     return path

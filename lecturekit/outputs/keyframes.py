@@ -1,7 +1,7 @@
 """Look at a scene in seconds: write its key frames as PNGs and print any layout problems.
 
-    python -m lecturekit.outputs.keyframes LatentVariableModel [--deck scenes] [--quality high]
-        [--theme light]
+python -m lecturekit.outputs.keyframes LatentVariableModel [--deck scenes] [--quality high]
+    [--theme light]
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from lecturekit.scene.layout import layout_checker
 from lecturekit.theme import THEME_NAMES
 
 
-def write_key_frames(spec: SceneSpec, quality: str, theme: str,
-                     out_dir: Path) -> tuple[list[Path], list[str], float]:
+def write_key_frames(
+    spec: SceneSpec, quality: str, theme: str, out_dir: Path
+) -> tuple[list[Path], list[str], float]:
     """Run ``spec`` headless; write its key frames; return (paths, layout problems, duration)."""
     problems: list[str] = []
-    scene = run_headless(spec, quality=quality, theme=theme,
-                         step_hooks=(layout_checker(problems),))
+    scene = run_headless(spec, quality=quality, theme=theme, step_hooks=(layout_checker(problems),))
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for kf in scene.key_frames:
@@ -36,8 +36,14 @@ def write_key_frames(spec: SceneSpec, quality: str, theme: str,
 
 @click.command()
 @click.argument("names", nargs=-1, required=True)
-@click.option("--deck", "deck_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("scenes"), show_default=True, help="The deck folder.")
+@click.option(
+    "--deck",
+    "deck_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("scenes"),
+    show_default=True,
+    help="The deck folder.",
+)
 @click.option("--quality", type=click.Choice(list(QUALITIES)), default="low", show_default=True)
 @click.option("--theme", type=click.Choice(THEME_NAMES), default="dark", show_default=True)
 def main(names: tuple[str, ...], deck_dir: Path, quality: str, theme: str) -> None:
@@ -47,7 +53,9 @@ def main(names: tuple[str, ...], deck_dir: Path, quality: str, theme: str) -> No
         spec = deck.by_name(name)
         out = Target(deck, quality, theme).keyframes_dir(spec)
         paths, problems, duration = write_key_frames(spec, quality, theme, out)
-        click.echo(f"{spec.class_name}: {duration:.1f} s of video, {len(paths)} key frames in {out}")
+        click.echo(
+            f"{spec.class_name}: {duration:.1f} s of video, {len(paths)} key frames in {out}"
+        )
         for p in problems:
             click.echo(f"  layout: {p}")
 

@@ -33,8 +33,9 @@ from lecturekit.video.stitch import stitch
 TEMPLATE = "templates/presenter.html"
 
 
-def export_slides(results: Sequence[RenderResult], target: Target,
-                  on_event: Callable[[str], None] = print) -> Path:
+def export_slides(
+    results: Sequence[RenderResult], target: Target, on_event: Callable[[str], None] = print
+) -> Path:
     """Write the presentation for rendered scenes; return the path of its ``index.html``.
 
     Every file is written atomically and ``index.html`` last, so an interrupted export leaves
@@ -52,14 +53,23 @@ def export_slides(results: Sequence[RenderResult], target: Target,
             with atomic_path(section) as tmp:
                 stitch([step.source], tmp)  # a remux: moov first, no re-encode
             written.add(section)
-            entries.append({
-                "src": relative,
-                "end": step.ends_at,
-                "duration": round(float(step.duration), 3),
-                "cues": [[round(c.start, 3), round(c.end, 3), c.text] for c in step.cues],
-            })
-        slides.append({"number": spec.number, "slide": spec.slide, "title": spec.title,
-                       "label": spec.label, "steps": entries})
+            entries.append(
+                {
+                    "src": relative,
+                    "end": step.ends_at,
+                    "duration": round(float(step.duration), 3),
+                    "cues": [[round(c.start, 3), round(c.end, 3), c.text] for c in step.cues],
+                }
+            )
+        slides.append(
+            {
+                "number": spec.number,
+                "slide": spec.slide,
+                "title": spec.title,
+                "label": spec.label,
+                "steps": entries,
+            }
+        )
         on_event(f"slides: {spec.key}, {len(entries)} steps")
     for stale in folder.glob("*/*.mp4"):
         if stale not in written:
@@ -86,9 +96,11 @@ def presentation_html(slides: list[dict], target: Target) -> str:
     # "</" would end the <script> element early if a title or caption contained it.
     data = json.dumps(manifest, ensure_ascii=False, indent=1).replace("</", "<\\/")
     template = resources.files("lecturekit.outputs").joinpath(TEMPLATE).read_text("utf-8")
-    return (template.replace("__TITLE__", html.escape(deck.title))
-            .replace("__BACKGROUND__", colours.background)
-            .replace("__TEXT__", colours.text)
-            .replace("__MUTED__", colours.muted)
-            .replace("__ACCENT__", accent)
-            .replace("__DECK__", data))
+    return (
+        template.replace("__TITLE__", html.escape(deck.title))
+        .replace("__BACKGROUND__", colours.background)
+        .replace("__TEXT__", colours.text)
+        .replace("__MUTED__", colours.muted)
+        .replace("__ACCENT__", accent)
+        .replace("__DECK__", data)
+    )

@@ -23,6 +23,7 @@ from .frames import Frame, SceneFrames, thumbnail
 # ---------------------------------------------------------------------------------------------
 # Drawing helpers shared with the handout.
 
+
 @cache
 def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """DejaVu Sans (the video's body font; Debian ``fonts-dejavu-core``), else Pillow's own."""
@@ -42,8 +43,7 @@ def fit_text(draw: ImageDraw.ImageDraw, text: str, width: int, fnt) -> str:
     return text.rstrip() + "…"
 
 
-def wrap_text(draw: ImageDraw.ImageDraw, text: str, width: int, fnt,
-              max_lines: int) -> list[str]:
+def wrap_text(draw: ImageDraw.ImageDraw, text: str, width: int, fnt, max_lines: int) -> list[str]:
     """``text`` broken into at most ``max_lines`` lines of at most ``width`` pixels (words kept
     whole where they fit; the last line ends in an ellipsis when text is left over)."""
     lines: list[str] = []
@@ -83,8 +83,9 @@ LABEL_SIZE = 15
 LABEL_LINES = 2
 
 
-def storyboard_image(scenes: Sequence[SceneFrames], colours: Theme, title: str,
-                     subtitle: str = "") -> Image.Image:
+def storyboard_image(
+    scenes: Sequence[SceneFrames], colours: Theme, title: str, subtitle: str = ""
+) -> Image.Image:
     """Lay out ``scenes`` as one sheet under ``title``: a heading per scene, then its key
     frames in rows. Colours follow the video's theme, so a dark storyboard reads like the
     dark video."""
@@ -97,40 +98,55 @@ def storyboard_image(scenes: Sequence[SceneFrames], colours: Theme, title: str,
     title_h = 2 * HEADING_SIZE + 30
     width = 2 * MARGIN + COLUMNS * THUMB_WIDTH + (COLUMNS - 1) * GAP
     rows = [max(1, math.ceil(len(s.frames) / COLUMNS)) for s in scenes]
-    height = (MARGIN + title_h + sum(heading_h + r * (thumb_h + label_h + GAP) for r in rows)
-              + MARGIN)
+    height = (
+        MARGIN + title_h + sum(heading_h + r * (thumb_h + label_h + GAP) for r in rows) + MARGIN
+    )
 
     sheet = Image.new("RGB", (width, height), colours.background)
     draw = ImageDraw.Draw(sheet)
-    draw.text((MARGIN, MARGIN), title, fill=colours.text,
-              font=font(HEADING_SIZE + 6, bold=True))
-    draw.text((MARGIN, MARGIN + HEADING_SIZE + 16), subtitle, fill=colours.muted,
-              font=font(LABEL_SIZE + 2))
+    draw.text((MARGIN, MARGIN), title, fill=colours.text, font=font(HEADING_SIZE + 6, bold=True))
+    draw.text(
+        (MARGIN, MARGIN + HEADING_SIZE + 16),
+        subtitle,
+        fill=colours.muted,
+        font=font(LABEL_SIZE + 2),
+    )
     y = MARGIN + title_h
     inner = width - 2 * MARGIN
     for scene, n_rows in zip(scenes, rows, strict=True):
-        draw.text((MARGIN, y), fit_text(draw, scene.heading, inner, font(HEADING_SIZE, True)),
-                  fill=colours.text, font=font(HEADING_SIZE, bold=True))
+        draw.text(
+            (MARGIN, y),
+            fit_text(draw, scene.heading, inner, font(HEADING_SIZE, True)),
+            fill=colours.text,
+            font=font(HEADING_SIZE, bold=True),
+        )
         y += heading_h
         for i, frame in enumerate(scene.frames):
             row, col = divmod(i, COLUMNS)
             x = MARGIN + col * (THUMB_WIDTH + GAP)
             top = y + row * (thumb_h + label_h + GAP)
-            sheet.paste(thumbnail(frame.image, THUMB_WIDTH).resize((THUMB_WIDTH, thumb_h)),
-                        (x, top))
+            sheet.paste(
+                thumbnail(frame.image, THUMB_WIDTH).resize((THUMB_WIDTH, thumb_h)), (x, top)
+            )
             # A thin frame: the scenes' background equals the sheet's, so edges need a line.
             draw.rectangle((x - 1, top - 1, x + THUMB_WIDTH, top + thumb_h), outline=colours.muted)
-            lines = wrap_text(draw, frame_label(i + 1, frame), THUMB_WIDTH, font(LABEL_SIZE),
-                              LABEL_LINES)
+            lines = wrap_text(
+                draw, frame_label(i + 1, frame), THUMB_WIDTH, font(LABEL_SIZE), LABEL_LINES
+            )
             for k, line in enumerate(lines):
-                draw.text((x, top + thumb_h + 5 + k * (LABEL_SIZE + 5)), line,
-                          fill=colours.muted, font=font(LABEL_SIZE))
+                draw.text(
+                    (x, top + thumb_h + 5 + k * (LABEL_SIZE + 5)),
+                    line,
+                    fill=colours.muted,
+                    font=font(LABEL_SIZE),
+                )
         y += n_rows * (thumb_h + label_h + GAP)
     return sheet
 
 
-def write_storyboard(scenes: Sequence[SceneFrames], path: Path, colours: Theme, title: str,
-                     subtitle: str = "") -> Path:
+def write_storyboard(
+    scenes: Sequence[SceneFrames], path: Path, colours: Theme, title: str, subtitle: str = ""
+) -> Path:
     """Write the storyboard PNG atomically and return its path."""
     image = storyboard_image(scenes, colours, title, subtitle)
     with atomic_path(path) as tmp:

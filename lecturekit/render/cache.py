@@ -107,8 +107,9 @@ class InputHasher:
 
 def cache_key(settings: Mapping[str, str], inputs: Mapping[str, str | None]) -> str:
     """SHA-256 over the settings and the (path, content hash) of every input."""
-    blob = json.dumps({"settings": dict(settings), "inputs": sorted(inputs.items())},
-                      sort_keys=True)
+    blob = json.dumps(
+        {"settings": dict(settings), "inputs": sorted(inputs.items())}, sort_keys=True
+    )
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -136,9 +137,15 @@ class CacheEntry:
 
     def to_json(self) -> dict:
         """Plain dict for ``entry.json``."""
-        return {"format": CACHE_FORMAT, "scene": self.scene, "key": self.key,
-                "settings": self.settings, "inputs": self.inputs,
-                "video": self.video.to_json(), "render_seconds": self.render_seconds}
+        return {
+            "format": CACHE_FORMAT,
+            "scene": self.scene,
+            "key": self.key,
+            "settings": self.settings,
+            "inputs": self.inputs,
+            "video": self.video.to_json(),
+            "render_seconds": self.render_seconds,
+        }
 
 
 @dataclass(frozen=True)
@@ -175,9 +182,15 @@ class SceneCache:
             data = json.loads((folder / "entry.json").read_text(encoding="utf-8"))
             if data.get("format") != CACHE_FORMAT:
                 return None
-            return CacheEntry(data["scene"], data["key"], data["settings"], data["inputs"],
-                              VideoFacts.from_json(data["video"]),
-                              float(data["render_seconds"]), folder)
+            return CacheEntry(
+                data["scene"],
+                data["key"],
+                data["settings"],
+                data["inputs"],
+                VideoFacts.from_json(data["video"]),
+                float(data["render_seconds"]),
+                folder,
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing or unreadable entry: a miss, and the render rewrites it
 
@@ -188,8 +201,11 @@ class SceneCache:
         if entry is None:
             return Lookup(None, "not rendered yet")
         if entry.settings != dict(settings):
-            changed = sorted(k for k in set(entry.settings) | set(settings)
-                             if entry.settings.get(k) != settings.get(k))
+            changed = sorted(
+                k
+                for k in set(entry.settings) | set(settings)
+                if entry.settings.get(k) != settings.get(k)
+            )
             return Lookup(None, f"settings changed ({', '.join(changed)})")
         current = {name: self.hasher.sha256(self.roots.path(name)) for name in entry.inputs}
         changed = sorted(n for n in entry.inputs if current[n] != entry.inputs[n])
@@ -198,17 +214,27 @@ class SceneCache:
             return Lookup(None, f"{changed[0] if changed else 'inputs'} changed{more}")
         video = entry.video_path
         try:
-            intact = (video.stat().st_size == entry.video.bytes
-                      and file_sha256(video) == entry.video.sha256)
+            intact = (
+                video.stat().st_size == entry.video.bytes
+                and file_sha256(video) == entry.video.sha256
+            )
         except FileNotFoundError:
             intact = False
         if not intact:
             return Lookup(None, "cached video is missing, truncated or damaged")
         return Lookup(entry, "unchanged")
 
-    def store(self, spec: SceneSpec, settings: Mapping[str, str], inputs: Mapping[Path, str],
-              video: Path, captions: Path | None, sections: Path | None, facts: VideoFacts,
-              render_seconds: float) -> CacheEntry:
+    def store(
+        self,
+        spec: SceneSpec,
+        settings: Mapping[str, str],
+        inputs: Mapping[Path, str],
+        video: Path,
+        captions: Path | None,
+        sections: Path | None,
+        facts: VideoFacts,
+        render_seconds: float,
+    ) -> CacheEntry:
         """Move a freshly rendered and probed video, its captions and its section videos
         (Manim's ``sections/`` folder) into the cache and record its entry.
 
@@ -222,8 +248,15 @@ class SceneCache:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "entry.json").unlink(missing_ok=True)
         named = {self.roots.name(Path(p)): sha for p, sha in inputs.items()}
-        entry = CacheEntry(spec.key, cache_key(settings, named), dict(settings), named,
-                           facts, render_seconds, folder)
+        entry = CacheEntry(
+            spec.key,
+            cache_key(settings, named),
+            dict(settings),
+            named,
+            facts,
+            render_seconds,
+            folder,
+        )
         os.replace(video, entry.video_path)  # same file system: media/build -> media/cache
         srt = folder / "scene.srt"
         if captions is not None and captions.exists():
@@ -264,4 +297,3 @@ def _replace_sections(source: Path | None, spec: SceneSpec, target: Path) -> Non
         return
     os.replace(source, target)
     os.replace(target / f"{spec.class_name}.json", target / SECTIONS_INDEX)
-

@@ -22,8 +22,7 @@ class RenderLocked(Exception):
 
     def __init__(self, pid: int | None, path: Path) -> None:
         who = f"pid {pid}" if pid else "pid unknown"
-        super().__init__(f"another render is running ({who}); wait for it to finish "
-                         f"(lock: {path})")
+        super().__init__(f"another render is running ({who}); wait for it to finish (lock: {path})")
         self.pid = pid
 
 
@@ -49,8 +48,12 @@ class RenderLock:
         self._fd = fd
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if self._fd is not None:
             os.ftruncate(self._fd, 0)  # the file stays (unlinking it would race a waiter)
             fcntl.flock(self._fd, fcntl.LOCK_UN)

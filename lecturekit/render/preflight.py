@@ -38,8 +38,14 @@ APT_INSTALL = f"apt-get install -y {TEX_PACKAGES}"
 
 # (module imported by a render, distribution that provides it)
 PYTHON_MODULES = (
-    ("manim", "manim"), ("av", "av"), ("cairo", "pycairo"), ("manimpango", "manimpango"),
-    ("numpy", "numpy"), ("scipy", "scipy"), ("PIL", "pillow"), ("click", "click"),
+    ("manim", "manim"),
+    ("av", "av"),
+    ("cairo", "pycairo"),
+    ("manimpango", "manimpango"),
+    ("numpy", "numpy"),
+    ("scipy", "scipy"),
+    ("PIL", "pillow"),
+    ("click", "click"),
 )
 
 # Bytes of H.264 per second of video at 480p15, measured on slide 1 (14 kB/s), scaled by pixel
@@ -66,8 +72,9 @@ class Problem:
         return f"{self.what}\n  fix: {self.fix}"
 
 
-def check_python_modules(modules: Sequence[tuple[str, str]] = PYTHON_MODULES,
-                         passed: Path | None = None) -> list[Problem]:
+def check_python_modules(
+    modules: Sequence[tuple[str, str]] = PYTHON_MODULES, passed: Path | None = None
+) -> list[Problem]:
     """Every module a render imports must import.
 
     ``passed`` is a file remembering the last check that passed: importing Manim and SciPy
@@ -82,10 +89,13 @@ def check_python_modules(modules: Sequence[tuple[str, str]] = PYTHON_MODULES,
         try:
             importlib.import_module(module)
         except Exception as error:  # ImportError, or a broken native library behind it
-            problems.append(Problem(
-                f"Python package {distribution!r} cannot be imported ({type(error).__name__}: "
-                f"{str(error).splitlines()[0] if str(error) else module})",
-                f"{PIP_INSTALL}   (or: {SETUP_HINT})"))
+            problems.append(
+                Problem(
+                    f"Python package {distribution!r} cannot be imported ({type(error).__name__}: "
+                    f"{str(error).splitlines()[0] if str(error) else module})",
+                    f"{PIP_INSTALL}   (or: {SETUP_HINT})",
+                )
+            )
     if passed is not None and not problems:
         write_text_atomic(passed, key + "\n")
     return problems
@@ -103,9 +113,14 @@ def _modules_key(modules: Sequence[tuple[str, str]]) -> str:
 
 def check_tex_binaries() -> list[Problem]:
     """``latex`` and ``dvisvgm`` must be on PATH."""
-    return [Problem(f"{binary!r} is not on PATH (Manim needs it for every formula)",
-                    f"{APT_INSTALL}   (or: {SETUP_HINT})")
-            for binary in ("latex", "dvisvgm") if shutil.which(binary) is None]
+    return [
+        Problem(
+            f"{binary!r} is not on PATH (Manim needs it for every formula)",
+            f"{APT_INSTALL}   (or: {SETUP_HINT})",
+        )
+        for binary in ("latex", "dvisvgm")
+        if shutil.which(binary) is None
+    ]
 
 
 def _tex_check_key(deck: Deck, theme: str) -> str:
@@ -115,8 +130,12 @@ def _tex_check_key(deck: Deck, theme: str) -> str:
     Computed without importing Manim, so that a run whose check is remembered starts fast.
     """
     style_source = hashlib.sha256(STYLE_MODULE.read_bytes()).hexdigest()
-    parts = [tex_preamble(deck.theme(theme), deck.macros), style_source,
-             distribution_version("manim"), *(binary_identity(b) for b in ("latex", "dvisvgm"))]
+    parts = [
+        tex_preamble(deck.theme(theme), deck.macros),
+        style_source,
+        distribution_version("manim"),
+        *(binary_identity(b) for b in ("latex", "dvisvgm")),
+    ]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -146,9 +165,13 @@ def check_tex_template(deck: Deck, theme: str, passed: Path | None = None) -> li
             with theme_env(theme), tempconfig(options):
                 style.math(probe_formula(deck))
         except Exception as error:
-            return [Problem(f"the TeX template of {deck.file} does not compile a formula "
-                            f"with its macros: {_tex_failure(error, Path(tmp))}",
-                            f"{APT_INSTALL}   (a LaTeX package is probably missing)")]
+            return [
+                Problem(
+                    f"the TeX template of {deck.file} does not compile a formula "
+                    f"with its macros: {_tex_failure(error, Path(tmp))}",
+                    f"{APT_INSTALL}   (a LaTeX package is probably missing)",
+                )
+            ]
     if passed is not None:
         write_text_atomic(passed, key + "\n")
     return []
@@ -171,9 +194,12 @@ def check_output_folder(media_dir: Path) -> list[Problem]:
         with tempfile.NamedTemporaryFile(dir=media_dir, prefix=".write-test-"):
             pass
     except OSError as error:
-        return [Problem(f"the output folder {media_dir} is not writable "
-                        f"({error.strerror or error})",
-                        f"choose another with --media-dir, or make {media_dir} writable")]
+        return [
+            Problem(
+                f"the output folder {media_dir} is not writable ({error.strerror or error})",
+                f"choose another with --media-dir, or make {media_dir} writable",
+            )
+        ]
     return []
 
 
@@ -192,9 +218,13 @@ def check_free_disk(media_dir: Path, quality: str, video_seconds: float) -> list
         folder = folder.parent
     free = shutil.disk_usage(folder).free
     if free < needed:
-        return [Problem(f"not enough free disk in {folder}: a {quality}-quality render needs "
-                        f"about {needed / 2**20:.0f} MB, {free / 2**20:.0f} MB are free",
-                        "free some space, or render at a lower --quality")]
+        return [
+            Problem(
+                f"not enough free disk in {folder}: a {quality}-quality render needs "
+                f"about {needed / 2**20:.0f} MB, {free / 2**20:.0f} MB are free",
+                "free some space, or render at a lower --quality",
+            )
+        ]
     return []
 
 
@@ -207,13 +237,15 @@ def preflight(target: Target, video_seconds: float) -> list[Problem]:
     problems = check_output_folder(target.media)
     writable = not problems
     problems += check_python_modules(
-        passed=target.remembered_check("modules") if writable else None)
+        passed=target.remembered_check("modules") if writable else None
+    )
     if writable:
         problems += check_free_disk(target.media, target.quality, video_seconds)
     tex = check_tex_binaries()
     problems += tex
     if not tex and not any("'manim'" in p.what for p in problems):
-        passed = (target.remembered_check(f"tex-{target.deck.slug}-{target.theme}")
-                  if writable else None)
+        passed = (
+            target.remembered_check(f"tex-{target.deck.slug}-{target.theme}") if writable else None
+        )
         problems += check_tex_template(target.deck, target.theme, passed)
     return problems

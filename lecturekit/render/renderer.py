@@ -49,10 +49,16 @@ from .target import Target, variant
 #   shared machine, load ~7); construct() and hashing remain either way. What does pay is
 #   LaTeX: the same render with an empty Tex folder took 22.4-23.1 s. Each scene's build
 #   folder keeps its Tex folder between runs, so re-renders skip LaTeX.
-MANIM_FLAGS = ("--progress_bar", "none", "--silent", "--no_latex_cleanup", "--disable_caching",
-               # One section video per key frame (LectureScene.key_frame starts a section):
-               # the presenter page (lecturekit.outputs.slides) plays them one by one.
-               "--save_sections")
+MANIM_FLAGS = (
+    "--progress_bar",
+    "none",
+    "--silent",
+    "--no_latex_cleanup",
+    "--disable_caching",
+    # One section video per key frame (LectureScene.key_frame starts a section):
+    # the presenter page (lecturekit.outputs.slides) plays them one by one.
+    "--save_sections",
+)
 
 STOP_GRACE_SECONDS = 5.0  # SIGTERM, then SIGKILL for workers that do not stop in time
 _POLL_SECONDS = 0.05
@@ -94,12 +100,22 @@ def manim_flags(quality: str) -> list[str]:
 
 def manim_command(spec: SceneSpec, quality: str, media: Path) -> list[str]:
     """The plain Manim CLI call (``manim render ...``) that renders ``spec`` into ``media``."""
-    return [sys.executable, "-m", "manim", "render", *manim_flags(quality),
-            "--media_dir", str(media), str(spec.path), spec.class_name]
+    return [
+        sys.executable,
+        "-m",
+        "manim",
+        "render",
+        *manim_flags(quality),
+        "--media_dir",
+        str(media),
+        str(spec.path),
+        spec.class_name,
+    ]
 
 
-def estimate_seconds(spec: SceneSpec, times: dict[str, dict[str, float]], quality: str,
-                     theme: str) -> float | None:
+def estimate_seconds(
+    spec: SceneSpec, times: dict[str, dict[str, float]], quality: str, theme: str
+) -> float | None:
     """How long ``spec`` will take: its last time at this variant, else its time at another
     quality scaled by the pixel rate, else ``None`` (unknown)."""
     own = times.get(variant(quality, theme), {}).get(spec.key)
@@ -113,10 +129,12 @@ def estimate_seconds(spec: SceneSpec, times: dict[str, dict[str, float]], qualit
     return None
 
 
-def longest_first(specs: Sequence[SceneSpec], times: dict[str, dict[str, float]], quality: str,
-                  theme: str) -> list[SceneSpec]:
+def longest_first(
+    specs: Sequence[SceneSpec], times: dict[str, dict[str, float]], quality: str, theme: str
+) -> list[SceneSpec]:
     """Scheduling order: scenes never timed first (they may be long; the longer source file
     first), then longest first by measured time."""
+
     def rank(indexed: tuple[int, SceneSpec]) -> tuple[float, float, int]:
         k, spec = indexed
         seconds = estimate_seconds(spec, times, quality, theme)
@@ -168,8 +186,15 @@ class _Renderer:
         media.mkdir(parents=True, exist_ok=True)
         log, report = log_path(self.target, spec), media / "report.json"
         report.unlink(missing_ok=True)
-        command = [sys.executable, "-m", "lecturekit.render.worker", "--report", str(report),
-                   "--video", str(self.target.manim_video(spec))]
+        command = [
+            sys.executable,
+            "-m",
+            "lecturekit.render.worker",
+            "--report",
+            str(report),
+            "--video",
+            str(self.target.manim_video(spec)),
+        ]
         for root in self.source_roots:
             command += ["--root", str(root)]
         command += ["--exclude", str(self.target.media.resolve()), "--"]
@@ -177,11 +202,17 @@ class _Renderer:
         pythonpath = [str(self.target.deck.import_root)]
         if os.environ.get("PYTHONPATH"):
             pythonpath.append(os.environ["PYTHONPATH"])
-        env = {**os.environ, THEME_ENV_VAR: self.target.theme,
-               "PYTHONPATH": os.pathsep.join(pythonpath)}
+        env = {
+            **os.environ,
+            THEME_ENV_VAR: self.target.theme,
+            "PYTHONPATH": os.pathsep.join(pythonpath),
+        }
         with log.open("w") as log_file:
             proc = subprocess.Popen(
-                command, cwd=self.target.deck.import_root, env=env, stdin=subprocess.DEVNULL,
+                command,
+                cwd=self.target.deck.import_root,
+                env=env,
+                stdin=subprocess.DEVNULL,
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
                 # Own process group: Ctrl-C in the terminal reaches only this process, which
@@ -197,19 +228,31 @@ class _Renderer:
             report = json.loads(run.report.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             code = run.proc.returncode
-            how = (f"killed by {signal.Signals(-code).name}" if code < 0
-                   else f"exited with code {code}")
-            return RenderResult.failure(run.spec, seconds, run.log,
-                                        f"render worker {how} without a report")
+            how = (
+                f"killed by {signal.Signals(-code).name}"
+                if code < 0
+                else f"exited with code {code}"
+            )
+            return RenderResult.failure(
+                run.spec, seconds, run.log, f"render worker {how} without a report"
+            )
         if not report.get("ok"):
-            return RenderResult.failure(run.spec, seconds, run.log,
-                                        report.get("error") or "render failed")
+            return RenderResult.failure(
+                run.spec, seconds, run.log, report.get("error") or "render failed"
+            )
         facts = VideoFacts.from_json(report["video"])
         video = self.target.manim_video(run.spec)
         inputs = {Path(p): sha for p, sha in report["inputs"].items()}
-        entry = self.cache.store(run.spec, self.settings, inputs, video,
-                                 video.with_suffix(".srt"),
-                                 self.target.manim_sections(run.spec), facts, seconds)
+        entry = self.cache.store(
+            run.spec,
+            self.settings,
+            inputs,
+            video,
+            video.with_suffix(".srt"),
+            self.target.manim_sections(run.spec),
+            facts,
+            seconds,
+        )
         self.cache.record_render_time(run.spec, seconds)
         return RenderResult.from_entry(run.spec, entry, run.log, cached=False, seconds=seconds)
 
@@ -258,8 +301,7 @@ def render_scenes(
     for spec in specs:
         lookup = None if force else cache.lookup(spec, settings)
         if lookup is not None and lookup.hit:
-            results[spec.key] = RenderResult.from_entry(spec, lookup.entry,
-                                                        log_path(target, spec))
+            results[spec.key] = RenderResult.from_entry(spec, lookup.entry, log_path(target, spec))
             on_event(f"{spec.key}: cached, unchanged")
         else:
             todo.append(spec)
@@ -270,8 +312,7 @@ def render_scenes(
     order = longest_first(todo, cache.render_times(), target.quality, target.theme)
     renderer = _Renderer(target, cache, settings)
     workers = min(jobs, len(order))
-    on_event(f"rendering {len(order)} scene(s) at {target.quality} quality, {workers} at a "
-             "time")
+    on_event(f"rendering {len(order)} scene(s) at {target.quality} quality, {workers} at a time")
     pending, running, done = list(order), [], 0
     try:
         while pending or running:
@@ -315,8 +356,11 @@ def publish_scene_files(results: Sequence[RenderResult], target: Target) -> list
 
 
 def _copy_if_changed(source: Path, target: Path, source_sha256: str | None = None) -> None:
-    if (target.exists() and target.stat().st_size == source.stat().st_size
-            and file_sha256(target) == (source_sha256 or file_sha256(source))):
+    if (
+        target.exists()
+        and target.stat().st_size == source.stat().st_size
+        and file_sha256(target) == (source_sha256 or file_sha256(source))
+    ):
         return
     with atomic_path(target) as tmp:
         shutil.copyfile(source, tmp)

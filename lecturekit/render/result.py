@@ -25,12 +25,25 @@ class RenderResult:
     sections: Path | None = None  # index of the section videos (one per key frame)
 
     @classmethod
-    def from_entry(cls, spec: SceneSpec, entry: CacheEntry, log: Path, cached: bool = True,
-                   seconds: float = 0.0) -> RenderResult:
+    def from_entry(
+        cls,
+        spec: SceneSpec,
+        entry: CacheEntry,
+        log: Path,
+        cached: bool = True,
+        seconds: float = 0.0,
+    ) -> RenderResult:
         """The result a cache entry stands for (a hit, or the entry a render just stored)."""
         sections = entry.sections_index if entry.sections_index.exists() else None
-        return cls(spec, entry.video_path, seconds, log, cached=cached, facts=entry.video,
-                   sections=sections)
+        return cls(
+            spec,
+            entry.video_path,
+            seconds,
+            log,
+            cached=cached,
+            facts=entry.video,
+            sections=sections,
+        )
 
     @classmethod
     def failure(cls, spec: SceneSpec, seconds: float, log: Path, error: str) -> RenderResult:

@@ -71,8 +71,9 @@ class Target:
 
     def at(self, quality: str | None = None, part: str | None = None) -> Target:
         """The same target at another quality, or for another selection."""
-        return replace(self, quality=quality or self.quality,
-                       part=self.part if part is None else part)
+        return replace(
+            self, quality=quality or self.quality, part=self.part if part is None else part
+        )
 
     @property
     def variant(self) -> str:
@@ -117,8 +118,13 @@ class Target:
     def manim_video(self, spec: SceneSpec) -> Path:
         """Where Manim writes the scene's MP4: ``videos/<file stem>/<res>/<Class>.mp4``."""
         q = QUALITIES[self.quality]
-        return (self.build_dir(spec) / "videos" / spec.path.stem / f"{q.height}p{q.fps}"
-                / f"{spec.class_name}.mp4")
+        return (
+            self.build_dir(spec)
+            / "videos"
+            / spec.path.stem
+            / f"{q.height}p{q.fps}"
+            / f"{spec.class_name}.mp4"
+        )
 
     def manim_sections(self, spec: SceneSpec) -> Path:
         """Manim's section folder for the scene (``--save_sections``), beside its MP4."""

@@ -43,8 +43,9 @@ class DependencyRecorder:
         self.roots = tuple(os.path.realpath(r) for r in roots)
         # Installed packages are covered by their versions in the cache settings; generated
         # files (media/) and byte code are outputs, not inputs.
-        self.excludes = tuple(os.path.realpath(e) for e in
-                              [*excludes, sys.prefix, sys.base_prefix, sys.exec_prefix])
+        self.excludes = tuple(
+            os.path.realpath(e) for e in [*excludes, sys.prefix, sys.base_prefix, sys.exec_prefix]
+        )
         self.opened: set[str] = set()
         # Content hash of each input as the render saw it, taken as early as possible: an
         # asset when it is opened, the modules loaded so far when the scene starts rendering.
@@ -58,8 +59,11 @@ class DependencyRecorder:
 
     def wanted(self, path: str) -> bool:
         """True for a project source or asset file."""
-        return (_under(path, self.roots) and not _under(path, self.excludes)
-                and "__pycache__" not in path)
+        return (
+            _under(path, self.roots)
+            and not _under(path, self.excludes)
+            and "__pycache__" not in path
+        )
 
     def audit(self, event: str, args: tuple) -> None:
         """``sys.addaudithook`` callback: remember project files opened for reading."""
@@ -114,8 +118,9 @@ class DependencyRecorder:
         return {path: self.hashes.get(path, "") for path in paths}
 
 
-def _run_manim(manim_args: list[str], recorder: DependencyRecorder
-               ) -> tuple[int, BaseException | None]:
+def _run_manim(
+    manim_args: list[str], recorder: DependencyRecorder
+) -> tuple[int, BaseException | None]:
     """Run ``manim <args>`` in this process; return its exit code and the scene's exception."""
     from manim.__main__ import main
     from manim.scene.scene import Scene
@@ -153,8 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point (see module docstring)."""
     parser = argparse.ArgumentParser(prog="python -m lecturekit.render.worker")
     parser.add_argument("--report", type=Path, required=True)
-    parser.add_argument("--video", type=Path, required=True,
-                        help="where Manim writes the scene's MP4")
+    parser.add_argument(
+        "--video", type=Path, required=True, help="where Manim writes the scene's MP4"
+    )
     parser.add_argument("--root", action="append", default=[])
     parser.add_argument("--exclude", action="append", default=[])
     parser.add_argument("manim_args", nargs=argparse.REMAINDER)
@@ -164,8 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     recorder = DependencyRecorder(args.root, args.exclude)
     sys.addaudithook(recorder.audit)
     started = time.perf_counter()
-    report: dict = {"ok": False, "error": None, "error_type": None, "inputs": {},
-                    "video": None}
+    report: dict = {"ok": False, "error": None, "error_type": None, "inputs": {}, "video": None}
     args.video.unlink(missing_ok=True)  # never report a video left by an earlier render
     code, error = _run_manim(manim_args, recorder)
     report["manim_seconds"] = time.perf_counter() - started

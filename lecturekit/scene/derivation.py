@@ -57,16 +57,19 @@ def pieces(mob: Mobject, *tex: str) -> VGroup:
 
 def carry(source: Mobject, target: Mobject, *tex: str) -> list[Animation]:
     """Move each named piece of ``source`` onto the same piece of ``target`` (in order)."""
-    return [ReplacementTransform(s, t)
-            for key in tex
-            for s, t in zip(pieces(source, key), pieces(target, key), strict=True)]
+    return [
+        ReplacementTransform(s, t)
+        for key in tex
+        for s, t in zip(pieces(source, key), pieces(target, key), strict=True)
+    ]
 
 
 class TermName(VGroup):
     """A brace under (or over) a term and the term's name. Parts: ``brace``, ``label``."""
 
-    def __init__(self, term: Mobject, name: str, color: str, brace_color: str,
-                 direction=DOWN) -> None:
+    def __init__(
+        self, term: Mobject, name: str, color: str, brace_color: str, direction=DOWN
+    ) -> None:
         self.brace = Brace(term, direction, buff=0.08, color=brace_color)
         self.label = style.text(name, size=style.LABEL_SIZE, color=color)
         self.label.next_to(self.brace, direction, buff=0.08)
@@ -83,8 +86,9 @@ class DerivationScene(LectureScene):
         self.play(FadeIn(line, shift=0.2 * DOWN))
         return line
 
-    def place_line(self, line: Mobject, above: Mobject, buff: float = LINE_GAP,
-                   align: Mobject | None = None) -> Mobject:
+    def place_line(
+        self, line: Mobject, above: Mobject, buff: float = LINE_GAP, align: Mobject | None = None
+    ) -> Mobject:
         """Put a chain line under ``above``; its "=" (first piece) under ``align``'s, if given."""
         line.next_to(above, DOWN, buff=buff)
         if align is not None:
@@ -107,10 +111,18 @@ class DerivationScene(LectureScene):
             label.move_to([right - label.width / 2, beside.get_y(), 0])
         return label
 
-    def derive(self, source: Mobject, target: Mobject, why: str | None = None,
-               key_map: dict | None = None, split: dict[str, tuple[str, ...]] | None = None,
-               copy: bool = True, run_time: float = 2.0, wait: float = 2.0,
-               why_side=RIGHT) -> Mobject | None:
+    def derive(
+        self,
+        source: Mobject,
+        target: Mobject,
+        why: str | None = None,
+        key_map: dict | None = None,
+        split: dict[str, tuple[str, ...]] | None = None,
+        copy: bool = True,
+        run_time: float = 2.0,
+        wait: float = 2.0,
+        why_side=RIGHT,
+    ) -> Mobject | None:
         """Carry ``source`` into ``target`` (matching pieces move, the others fade), then say why.
 
         ``split`` maps a piece of the source to several pieces of the target that it turns
@@ -127,9 +139,11 @@ class DerivationScene(LectureScene):
             into = pieces(target, *parts)
             target.remove(*into)
             splits.append((whole, into))
-        self.play(TransformMatchingTex(moving, target, key_map=key_map or {}),
-                  *(ReplacementTransform(whole, into) for whole, into in splits),
-                  run_time=run_time)
+        self.play(
+            TransformMatchingTex(moving, target, key_map=key_map or {}),
+            *(ReplacementTransform(whole, into) for whole, into in splits),
+            run_time=run_time,
+        )
         if splits:  # the split pieces rejoin their formula
             self.remove(*(into for _, into in splits))
             target.submobjects = full
@@ -141,8 +155,9 @@ class DerivationScene(LectureScene):
         self.wait(wait)
         return label
 
-    def name_term(self, term: Mobject, name: str, color: str,
-                  direction=DOWN, animate: bool = True) -> TermName:
+    def name_term(
+        self, term: Mobject, name: str, color: str, direction=DOWN, animate: bool = True
+    ) -> TermName:
         """A brace under (or over) a term with its name in ``color``."""
         named = TermName(term, name, color, self.theme.muted, direction)
         if animate:

@@ -67,20 +67,27 @@ def layout_problems(mobjects: list[Mobject]) -> list[str]:
     problems = []
     for mob in found:
         x0, x1, y0, y1 = _box(mob)
-        if (x0 < left - EDGE_TOLERANCE or x1 > right + EDGE_TOLERANCE
-                or y0 < bottom - EDGE_TOLERANCE or y1 > top + EDGE_TOLERANCE):
-            problems.append(f"{_describe(mob)} leaves the safe area: box x[{x0:.2f}, {x1:.2f}] "
-                            f"y[{y0:.2f}, {y1:.2f}] vs x[{left:.2f}, {right:.2f}] "
-                            f"y[{bottom:.2f}, {top:.2f}]")
+        if (
+            x0 < left - EDGE_TOLERANCE
+            or x1 > right + EDGE_TOLERANCE
+            or y0 < bottom - EDGE_TOLERANCE
+            or y1 > top + EDGE_TOLERANCE
+        ):
+            problems.append(
+                f"{_describe(mob)} leaves the safe area: box x[{x0:.2f}, {x1:.2f}] "
+                f"y[{y0:.2f}, {y1:.2f}] vs x[{left:.2f}, {right:.2f}] "
+                f"y[{bottom:.2f}, {top:.2f}]"
+            )
     for i, a in enumerate(found):
-        for b_mob in found[i + 1:]:
+        for b_mob in found[i + 1 :]:
             al, ar, ab, at = _box(a)
             bl, br, bb, bt = _box(b_mob)
             dx = min(ar, br) - max(al, bl)
             dy = min(at, bt) - max(ab, bb)
             if dx > OVERLAP_TOLERANCE and dy > OVERLAP_TOLERANCE:
-                problems.append(f"{_describe(a)} overlaps {_describe(b_mob)} "
-                                f"by {dx:.2f} x {dy:.2f}")
+                problems.append(
+                    f"{_describe(a)} overlaps {_describe(b_mob)} by {dx:.2f} x {dy:.2f}"
+                )
     return problems
 
 
@@ -103,8 +110,7 @@ def _effective_font_size(mob: Mobject) -> float | None:
         return None
 
 
-def layout_checker(problems: list[str],
-                   small: list[str] | None = None) -> Callable[[Scene], None]:
+def layout_checker(problems: list[str], small: list[str] | None = None) -> Callable[[Scene], None]:
     """A step hook for :func:`lecturekit.render.headless.run_headless`: after every animation, add the
     layout problems (and, given ``small``, the text below the minimum size) to the lists,
     each stamped with the scene time, ``t=12.3s: ...``."""

@@ -116,8 +116,9 @@ class LectureScene(Scene):
 
     # -- Beats --------------------------------------------------------------------------------
     @contextmanager
-    def beat(self, caption: str, key_frame: str | None = None,
-             say: str | None = None) -> Iterator[Beat]:
+    def beat(
+        self, caption: str, key_frame: str | None = None, say: str | None = None
+    ) -> Iterator[Beat]:
         """One beat of the script: ``caption`` is shown for the block, the picture at its end
         is the key frame ``key_frame`` (if given), and ``say`` is what a narrator says (its
         speech, when a pacer is set, holds the beat until it has ended)."""

@@ -210,8 +210,9 @@ class LabelledNumber(VGroup):
 class LegendRow(VGroup):
     """One legend row. Parts: ``sample`` (a line in the curve's colour and dash), ``label``."""
 
-    def __init__(self, color: str, dashed: bool, label: Mobject,
-                 sample_length: float = 0.6) -> None:
+    def __init__(
+        self, color: str, dashed: bool, label: Mobject, sample_length: float = 0.6
+    ) -> None:
         sample = Line(ORIGIN, sample_length * RIGHT, color=color, stroke_width=4)
         if dashed:
             sample = DashedVMobject(sample, num_dashes=3, dashed_ratio=0.6)
@@ -228,10 +229,15 @@ class Legend(VGroup):
     ``rows`` (a list of :class:`LegendRow`), also the group's members in order.
     """
 
-    def __init__(self, entries: Sequence[tuple[str, bool, Mobject]], sample_length: float = 0.6,
-                 buff: float = 0.22) -> None:
-        self.rows = [LegendRow(color, dashed, label, sample_length)
-                     for color, dashed, label in entries]
+    def __init__(
+        self,
+        entries: Sequence[tuple[str, bool, Mobject]],
+        sample_length: float = 0.6,
+        buff: float = 0.22,
+    ) -> None:
+        self.rows = [
+            LegendRow(color, dashed, label, sample_length) for color, dashed, label in entries
+        ]
         super().__init__(*self.rows)
         self.arrange(DOWN, aligned_edge=np.array([-1.0, 0.0, 0.0]), buff=buff)
 

@@ -77,12 +77,19 @@ def tex(*tex_strings: str, size: float = BODY_SIZE, **kwargs) -> Tex:
 
 def text(content: str, size: float = BODY_SIZE, color: str | None = None, **kwargs) -> Text:
     """Body text in the kit's font and the active theme's text colour."""
-    return Text(content, font=BODY_FONT, font_size=size, color=color or active_theme().text,
-                **kwargs)
+    return Text(
+        content, font=BODY_FONT, font_size=size, color=color or active_theme().text, **kwargs
+    )
 
 
-def axes(x_range: tuple[float, float, float], y_range: tuple[float, float, float],
-         x_length: float, y_length: float, ticks: bool = True, **kwargs) -> Axes:
+def axes(
+    x_range: tuple[float, float, float],
+    y_range: tuple[float, float, float],
+    x_length: float,
+    y_length: float,
+    ticks: bool = True,
+    **kwargs,
+) -> Axes:
     """Axes in the theme's muted colour, without arrow tips (every plot of a deck looks alike).
 
     ``ticks=False`` drops the tick marks; other keyword arguments go to :class:`~manim.Axes`
@@ -91,8 +98,15 @@ def axes(x_range: tuple[float, float, float], y_range: tuple[float, float, float
     axis_config = {"color": active_theme().muted, "stroke_width": 2}
     if not ticks:
         axis_config["include_ticks"] = False
-    return Axes(x_range=list(x_range), y_range=list(y_range), x_length=x_length,
-                y_length=y_length, tips=False, axis_config=axis_config, **kwargs)
+    return Axes(
+        x_range=list(x_range),
+        y_range=list(y_range),
+        x_length=x_length,
+        y_length=y_length,
+        tips=False,
+        axis_config=axis_config,
+        **kwargs,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,8 +149,7 @@ class TitleBar(VGroup):
         self.heading = text(title, size=TITLE_SIZE, weight="BOLD")
         self.heading.to_corner(UP + LEFT, buff=SAFE_MARGIN + 0.05)
         rule_y = frame_half_height() - TITLE_BAR_HEIGHT
-        self.rule = Line([left, rule_y, 0], [right, rule_y, 0], stroke_width=2,
-                         color=theme.muted)
+        self.rule = Line([left, rule_y, 0], [right, rule_y, 0], stroke_width=2, color=theme.muted)
         self.heading.set_y((top + rule_y) / 2)
         self.label = None
         if slide_label:  # the title, summary and reference cards have no slide number
@@ -161,8 +174,13 @@ class Table(VGroup):
     and the rows, in that order.
     """
 
-    def __init__(self, header: list[str], rows: list[list[Mobject]], column_gap: float = 0.6,
-                 row_gap: float = 0.32) -> None:
+    def __init__(
+        self,
+        header: list[str],
+        rows: list[list[Mobject]],
+        column_gap: float = 0.6,
+        row_gap: float = 0.32,
+    ) -> None:
         theme = active_theme()
         header_cells = [text(h, size=BODY_SIZE, weight="BOLD") for h in header]
         grid = [header_cells, *rows]
@@ -182,8 +200,9 @@ class Table(VGroup):
                 rule_y = y + row_gap / 2
                 y -= 0.1
         self.header, self.rows = placed[0], placed[1:]
-        self.rule = Line([0, rule_y, 0], [total_width, rule_y, 0], stroke_width=2,
-                         color=theme.muted)
+        self.rule = Line(
+            [0, rule_y, 0], [total_width, rule_y, 0], stroke_width=2, color=theme.muted
+        )
         super().__init__(self.header, self.rule, *self.rows)
         self.move_to([0, 0, 0])
 

@@ -118,7 +118,7 @@ def read_vtt(path: Path) -> list[Cue]:
         if timing is None:
             continue
         start, end = (_vtt_seconds(t.strip().split(" ")[0]) for t in lines[timing].split("-->"))
-        cues.append(Cue(start, end, "\n".join(lines[timing + 1:])))
+        cues.append(Cue(start, end, "\n".join(lines[timing + 1 :])))
     return cues
 
 

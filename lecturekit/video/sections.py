@@ -54,8 +54,9 @@ def scene_steps(result: RenderResult) -> list[Step]:
     key = result.spec.key
     index = result.sections
     if index is None or not index.exists():
-        raise SectionsError(f"{key}: no section videos in its cache entry; render the scene "
-                            "again with --force")
+        raise SectionsError(
+            f"{key}: no section videos in its cache entry; render the scene again with --force"
+        )
     sections = json.loads(index.read_text(encoding="utf-8"))
     if not sections:
         raise SectionsError(f"{key}: Manim wrote no sections ({index})")
@@ -66,16 +67,25 @@ def scene_steps(result: RenderResult) -> list[Step]:
     else:
         expected = round(Fraction(video_duration(result.video)) * fps)
     if sum(frames) != expected:
-        raise SectionsError(f"{key}: the section videos hold {sum(frames)} frames, the scene's "
-                            f"video {expected}: they come from another render; render the "
-                            "scene again with --force")
+        raise SectionsError(
+            f"{key}: the section videos hold {sum(frames)} frames, the scene's "
+            f"video {expected}: they come from another render; render the "
+            "scene again with --force"
+        )
     cues = read_srt(result.captions) if result.captions is not None else []
     ends = [s["name"] for s in sections[1:]] + [END]
     steps, start = [], Fraction(0)
     for section, n, end_name in zip(sections, frames, ends, strict=True):
         duration = n / fps
-        steps.append(Step(index.parent / section["video"], end_name, start, duration,
-                          cues_within(cues, float(start), float(start + duration))))
+        steps.append(
+            Step(
+                index.parent / section["video"],
+                end_name,
+                start,
+                duration,
+                cues_within(cues, float(start), float(start + duration)),
+            )
+        )
         start += duration
     return steps
 
@@ -88,7 +98,8 @@ def cues_within(cues: list[Cue] | tuple[Cue, ...], start: float, end: float) -> 
     """
     return tuple(
         Cue(max(c.start, start) - start, min(c.end, end) - start, c.text)
-        for c in cues if min(c.end, end) - max(c.start, start) > SRT_ROUNDING
+        for c in cues
+        if min(c.end, end) - max(c.start, start) > SRT_ROUNDING
     )
 
 

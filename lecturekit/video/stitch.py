@@ -18,6 +18,7 @@ import av
 if TYPE_CHECKING:
     from .chapters import Chapter
 
+
 def video_duration(path: Path) -> float:
     """Duration of a video's first stream in seconds, from its frame count and rate."""
     with av.open(str(path)) as container:
@@ -50,16 +51,18 @@ def stitch(inputs: Sequence[Path], output: Path, chapters: Sequence[Chapter] = (
         try:
             out_stream = sink.add_stream_from_template(template=in_stream)
             if chapters:
-                sink.set_chapters([
-                    {
-                        "id": i,
-                        "start": round(c.start * 1000),
-                        "end": round(c.end * 1000),
-                        "time_base": Fraction(1, 1000),
-                        "metadata": {"title": c.title},
-                    }
-                    for i, c in enumerate(chapters)
-                ])
+                sink.set_chapters(
+                    [
+                        {
+                            "id": i,
+                            "start": round(c.start * 1000),
+                            "end": round(c.end * 1000),
+                            "time_base": Fraction(1, 1000),
+                            "metadata": {"title": c.title},
+                        }
+                        for i, c in enumerate(chapters)
+                    ]
+                )
             for packet in source.demux(in_stream):
                 if packet.dts is None:  # demux ends with empty flushing packets
                     continue

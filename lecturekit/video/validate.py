@@ -85,7 +85,7 @@ def coded_payload(data: bytes, codec: str, length_size: int = 4) -> bytes:
         return data
     kept, i, n = [], 0, len(data)
     while i + length_size <= n:
-        size = int.from_bytes(data[i:i + length_size], "big")
+        size = int.from_bytes(data[i : i + length_size], "big")
         end = i + length_size + size
         if size == 0 or end > n:
             return data
@@ -163,8 +163,10 @@ def check_quality(facts_or_path: VideoFacts, quality: str, what: str) -> None:
     q = QUALITIES[quality]
     f = facts_or_path
     if (f.width, f.height) != (q.width, q.height) or abs(f.fps - q.fps) > 1e-6:
-        raise VideoError(f"{what}: {f.width}x{f.height} at {f.fps:g} fps, but quality "
-                         f"{quality!r} is {q.width}x{q.height} at {q.fps} fps")
+        raise VideoError(
+            f"{what}: {f.width}x{f.height} at {f.fps:g} fps, but quality "
+            f"{quality!r} is {q.width}x{q.height} at {q.fps} fps"
+        )
 
 
 def check_stitched(path: Path, scenes: Sequence[VideoFacts], quality: str) -> None:
@@ -181,44 +183,61 @@ def check_stitched(path: Path, scenes: Sequence[VideoFacts], quality: str) -> No
         stream = container.streams.video[0]
         ctx = stream.codec_context
         rate = _nominal_rate(stream)
-        header = VideoFacts(0, float(rate), ctx.width, ctx.height, ctx.name, ctx.pix_fmt or "",
-                            0, "", "", hashlib.sha256(ctx.extradata or b"").hexdigest())
+        header = VideoFacts(
+            0,
+            float(rate),
+            ctx.width,
+            ctx.height,
+            ctx.name,
+            ctx.pix_fmt or "",
+            0,
+            "",
+            "",
+            hashlib.sha256(ctx.extradata or b"").hexdigest(),
+        )
         check_quality(header, quality, f"{path.name}")
         if header.codec != scenes[0].codec:
             raise VideoError(f"{path.name}: codec {header.codec}, scenes are {scenes[0].codec}")
         for k, scene in enumerate(scenes):
             if scene.extradata_sha256 != header.extradata_sha256:
-                raise VideoError(f"{path.name}: scene {k + 1} was encoded with other codec "
-                                 "parameters than the stitched stream carries")
+                raise VideoError(
+                    f"{path.name}: scene {k + 1} was encoded with other codec "
+                    "parameters than the stitched stream carries"
+                )
 
         # Demux all packets (no decode: cheap) and compare each scene's span to its record.
         length_size = _nal_length_size(ctx.extradata)
         sizes: list[tuple[int, int, bytes]] = []  # (pts, duration, payload), decode order
         for packet in container.demux(stream):
             if packet.size:
-                sizes.append((packet.pts, packet.duration or 0,
-                              coded_payload(bytes(packet), ctx.name, length_size)))
+                sizes.append(
+                    (
+                        packet.pts,
+                        packet.duration or 0,
+                        coded_payload(bytes(packet), ctx.name, length_size),
+                    )
+                )
         if abs(len(sizes) - expected_frames) > tolerance:
-            raise VideoError(f"{path.name}: {len(sizes)} frames, the scenes have "
-                             f"{expected_frames}")
+            raise VideoError(f"{path.name}: {len(sizes)} frames, the scenes have {expected_frames}")
         start = 0
         for k, scene in enumerate(scenes):
             digest = hashlib.sha256()
-            for _pts, _dur, payload in sizes[start:start + scene.frames]:
+            for _pts, _dur, payload in sizes[start : start + scene.frames]:
                 digest.update(payload)
             if digest.hexdigest() != scene.packets_sha256:
-                raise VideoError(f"{path.name}: the frames of scene {k + 1} differ from the "
-                                 "scene's own file")
+                raise VideoError(
+                    f"{path.name}: the frames of scene {k + 1} differ from the scene's own file"
+                )
             start += scene.frames
         tb = stream.time_base
         pts = sorted(p for p, _d, _b in sizes)  # presentation order
         last_duration = max(sizes)[1] or 1
         span = (pts[-1] - pts[0] + last_duration) * tb
-        expected = sum(Fraction(s.frames) / Fraction(s.fps).limit_denominator(1001)
-                       for s in scenes)
+        expected = sum(Fraction(s.frames) / Fraction(s.fps).limit_denominator(1001) for s in scenes)
         if abs(float(span - expected)) > tolerance / header.fps:
-            raise VideoError(f"{path.name}: lasts {float(span):.3f} s, the scenes "
-                             f"{float(expected):.3f} s")
+            raise VideoError(
+                f"{path.name}: lasts {float(span):.3f} s, the scenes {float(expected):.3f} s"
+            )
 
         # Decode where the stitched stream differs from any scene file: each scene's first
         # frame (a new keyframe after a splice) and the very last frame of the video.
@@ -226,8 +245,10 @@ def check_stitched(path: Path, scenes: Sequence[VideoFacts], quality: str) -> No
         for k, scene in enumerate(scenes):
             target = pts[min(offset, len(pts) - 1)]
             if not _decodes_at(container, stream, target):
-                raise VideoError(f"{path.name}: the first frame of scene {k + 1} "
-                                 f"(t={float((target - pts[0]) * tb):.2f} s) does not decode")
+                raise VideoError(
+                    f"{path.name}: the first frame of scene {k + 1} "
+                    f"(t={float((target - pts[0]) * tb):.2f} s) does not decode"
+                )
             offset += scene.frames
         if not _decodes_at(container, stream, pts[-1]):
             raise VideoError(f"{path.name}: the last frame does not decode")

@@ -283,8 +283,9 @@ def run_kl_vae(beta: float, steps: int = STEPS) -> KLVAEResult:
     return result_from_params(beta, params, data, losses)
 
 
-def result_from_params(beta: float, params: VAEParams, data: FloatArray,
-                       losses: FloatArray) -> KLVAEResult:
+def result_from_params(
+    beta: float, params: VAEParams, data: FloatArray, losses: FloatArray
+) -> KLVAEResult:
     """Every array and metric of slide 9 from trained weights (encode, decode, measure)."""
     post_mean, post_std = encode(params, data)
     prior_samples = np.random.default_rng(PRIOR_SEED).standard_normal((N_PRIOR_SAMPLES, 2))
@@ -307,8 +308,15 @@ def result_from_params(beta: float, params: VAEParams, data: FloatArray,
     return KLVAEResult(beta=float(beta), **arrays, **metrics_of(arrays), params=params)
 
 
-METRICS = ("aggregate_kl", "mean_kl", "median_post_std", "prior_to_data", "data_to_prior",
-           "interp_to_data", "recon_rmse")
+METRICS = (
+    "aggregate_kl",
+    "mean_kl",
+    "median_post_std",
+    "prior_to_data",
+    "data_to_prior",
+    "interp_to_data",
+    "recon_rmse",
+)
 
 
 def metrics_of(arrays: dict[str, FloatArray]) -> dict[str, float]:
@@ -338,8 +346,18 @@ ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
 
 REGENERATE = "python -m scenes.numerics.kl_vae --retrain"
 PROVENANCE_PATH = ASSETS_DIR / "kl_vae.json"
-_ARRAYS = ("data", "post_mean", "post_std", "reconstruction", "prior_samples", "prior_decoded",
-           "interp_z", "interp_decoded", "interp_endpoints", "losses")
+_ARRAYS = (
+    "data",
+    "post_mean",
+    "post_std",
+    "reconstruction",
+    "prior_samples",
+    "prior_decoded",
+    "interp_z",
+    "interp_decoded",
+    "interp_endpoints",
+    "losses",
+)
 
 
 def asset_path(beta: int) -> Path:
@@ -351,9 +369,16 @@ def expected_shapes() -> dict[str, tuple[int, ...]]:
     """Every array of an asset file and its shape (what :func:`load_result` checks)."""
     n, m, k, h = N_DATA, N_PRIOR_SAMPLES, N_INTERP, HIDDEN
     shapes: dict[str, tuple[int, ...]] = {
-        "beta": (), "data": (n, 2), "post_mean": (n, 2), "post_std": (n, 2),
-        "reconstruction": (n, 2), "prior_samples": (m, 2), "prior_decoded": (m, 2),
-        "interp_z": (k, 2), "interp_decoded": (k, 2), "interp_endpoints": (2,),
+        "beta": (),
+        "data": (n, 2),
+        "post_mean": (n, 2),
+        "post_std": (n, 2),
+        "reconstruction": (n, 2),
+        "prior_samples": (m, 2),
+        "prior_decoded": (m, 2),
+        "interp_z": (k, 2),
+        "interp_decoded": (k, 2),
+        "interp_endpoints": (2,),
         "losses": (STEPS,),
     }
     shapes.update({f"param_{name}": value.shape for name, value in init_params(h).items()})
@@ -374,8 +399,9 @@ def load_result(path: Path) -> KLVAEResult:
     """A result written by :func:`save_result`, checked (raises :class:`AssetError`)."""
     arrays = load_npz(path, expected_shapes(), REGENERATE)
     if arrays["interp_endpoints"].dtype.kind not in "iu":
-        raise AssetError(f"{path}: array 'interp_endpoints' is not integer; regenerate it "
-                         f"with: {REGENERATE}")
+        raise AssetError(
+            f"{path}: array 'interp_endpoints' is not integer; regenerate it with: {REGENERATE}"
+        )
     params = {k.removeprefix("param_"): v for k, v in arrays.items() if k.startswith("param_")}
     return KLVAEResult(
         beta=float(arrays["beta"]),
@@ -395,8 +421,10 @@ def load_kl_vae(beta: int) -> KLVAEResult:
     """
     result = load_result(asset_path(beta))
     if result.beta != beta:
-        raise AssetError(f"{asset_path(beta)} holds the run with beta = {result.beta:g}, not "
-                         f"{beta}; regenerate it with: {REGENERATE}")
+        raise AssetError(
+            f"{asset_path(beta)} holds the run with beta = {result.beta:g}, not "
+            f"{beta}; regenerate it with: {REGENERATE}"
+        )
     return result
 
 
@@ -407,20 +435,33 @@ def retrain(assets_dir: Path = ASSETS_DIR) -> dict:
     for beta in BETAS:
         result = run_kl_vae(beta)
         path = assets_dir / asset_path(beta).name
-        files[path.name] = {"beta": beta, "sha256": save_result(result, path),
-                            "metrics": {m: getattr(result, m) for m in METRICS},
-                            "final_loss": float(result.losses[-1])}
+        files[path.name] = {
+            "beta": beta,
+            "sha256": save_result(result, path),
+            "metrics": {m: getattr(result, m) for m in METRICS},
+            "final_loss": float(result.losses[-1]),
+        }
     provenance = {
         "what": "Slide 9's two VAE runs (beta = 0 and 1): weights, the arrays the slide "
-                "draws and the metrics it prints. See scenes/numerics/kl_vae.py.",
+        "draws and the metrics it prints. See scenes/numerics/kl_vae.py.",
         "command": REGENERATE,
         "commit": source_commit(assets_dir),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "computed_with": blas_description(),
-        "training": {"n_data": N_DATA, "hidden": HIDDEN, "steps": STEPS,
-                     "learning_rate": LEARNING_RATE, "sigma_x": SIGMA_X, "optimiser": "Adam",
-                     "seeds": {"data": DATA_SEED, "init": INIT_SEED, "train": TRAIN_SEED,
-                               "prior_samples": PRIOR_SEED}},
+        "training": {
+            "n_data": N_DATA,
+            "hidden": HIDDEN,
+            "steps": STEPS,
+            "learning_rate": LEARNING_RATE,
+            "sigma_x": SIGMA_X,
+            "optimiser": "Adam",
+            "seeds": {
+                "data": DATA_SEED,
+                "init": INIT_SEED,
+                "train": TRAIN_SEED,
+                "prior_samples": PRIOR_SEED,
+            },
+        },
         "files": files,
     }
     out = assets_dir / PROVENANCE_PATH.name
@@ -461,8 +502,10 @@ def compare_metrics(fresh: dict[str, float], shipped: dict[str, float]) -> list[
     for name, (rel, tol) in METRIC_TOLERANCES.items():
         allowed = tol + rel * abs(shipped[name])
         if abs(fresh[name] - shipped[name]) > allowed:
-            problems.append(f"{name}: fresh {fresh[name]:.4f}, shipped {shipped[name]:.4f} "
-                            f"(allowed +-{allowed:.4f})")
+            problems.append(
+                f"{name}: fresh {fresh[name]:.4f}, shipped {shipped[name]:.4f} "
+                f"(allowed +-{allowed:.4f})"
+            )
     return problems
 
 
@@ -477,14 +520,21 @@ def _summary(r: KLVAEResult) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Print the shipped metrics; ``--retrain`` rewrites the assets; ``--check`` compares."""
-    parser = argparse.ArgumentParser(prog="python -m scenes.numerics.kl_vae",
-                                     description="Slide 9's VAE runs, shipped in assets/.")
+    parser = argparse.ArgumentParser(
+        prog="python -m scenes.numerics.kl_vae",
+        description="Slide 9's VAE runs, shipped in assets/.",
+    )
     action = parser.add_mutually_exclusive_group()
-    action.add_argument("--retrain", action="store_true",
-                        help="train both runs and rewrite assets/kl_vae_beta*.npz and "
-                             "assets/kl_vae.json")
-    action.add_argument("--check", action="store_true",
-                        help="train both runs and compare their metrics with the shipped ones")
+    action.add_argument(
+        "--retrain",
+        action="store_true",
+        help="train both runs and rewrite assets/kl_vae_beta*.npz and assets/kl_vae.json",
+    )
+    action.add_argument(
+        "--check",
+        action="store_true",
+        help="train both runs and compare their metrics with the shipped ones",
+    )
     args = parser.parse_args(argv)
     if args.retrain:
         provenance = retrain()
@@ -505,8 +555,9 @@ def main(argv: list[str] | None = None) -> int:
     for beta, result in shipped.items():
         fresh = run_kl_vae(beta)
         print("fresh   " + _summary(fresh))
-        problems = compare_metrics({m: getattr(fresh, m) for m in METRICS},
-                                   {m: getattr(result, m) for m in METRICS})
+        problems = compare_metrics(
+            {m: getattr(fresh, m) for m in METRICS}, {m: getattr(result, m) for m in METRICS}
+        )
         for problem in problems:
             print(f"  beta={beta}: {problem}", file=sys.stderr)
         failed = failed or bool(problems)

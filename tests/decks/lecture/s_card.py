@@ -10,5 +10,7 @@ SECONDS = 1.0
 class Card(LectureScene):
     def construct(self) -> None:
         with self.beat("A fake title card.", key_frame="card"):
-            self.play(FadeIn(Circle(radius=2, color=self.theme.symbol("x"), fill_opacity=0.6)),
-                      run_time=SECONDS)
+            self.play(
+                FadeIn(Circle(radius=2, color=self.theme.symbol("x"), fill_opacity=0.6)),
+                run_time=SECONDS,
+            )

@@ -26,5 +26,4 @@ class StepsOne(LectureScene):
 class StepsTwo(LectureScene):
     def construct(self) -> None:
         with self.beat("Another slide, one beat.", key_frame="big-square"):
-            self.play(Create(Square(side_length=3, color=self.theme.symbol("x"))),
-                      run_time=SECONDS)
+            self.play(Create(Square(side_length=3, color=self.theme.symbol("x"))), run_time=SECONDS)

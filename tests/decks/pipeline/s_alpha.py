@@ -6,5 +6,9 @@ from manim import Create, Scene, Square
 
 class Alpha(Scene):
     def construct(self) -> None:
-        self.play(Create(Square(color=style.COLOUR)), run_time=style.SECONDS,
-                  subcaption="alpha", subcaption_duration=style.SECONDS)
+        self.play(
+            Create(Square(color=style.COLOUR)),
+            run_time=style.SECONDS,
+            subcaption="alpha",
+            subcaption_duration=style.SECONDS,
+        )
