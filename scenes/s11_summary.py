@@ -43,7 +43,7 @@ class Summary(LectureScene):
         with self.beat(
             "1. The goal: maximize the log-likelihood of the data, log p(x).", key_frame="goal"
         ):
-            self._step(0, "Goal", style.math(r"\text{Maximize } \log \p(\x)", size=CONTENT_SIZE))
+            self._step(0, "Goal", style.math(r"\text{Maximize } \log \pt(\x)", size=CONTENT_SIZE))
             self.wait(1.5)
 
         with self.beat(

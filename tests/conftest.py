@@ -31,13 +31,16 @@ class SceneRun:
 
     ``problems``: layout problems after each step; ``small_text``: text below the minimum
     size after each step; ``created_sizes``: the font size of every text mobject created;
-    ``captions``: the scene's subcaptions (srt.Subtitle); ``key_frames``; ``duration``.
+    ``texts``: the full content of every text mobject created (what the screen says);
+    ``captions``: the scene's subcaptions (srt.Subtitle); ``beats``; ``key_frames``;
+    ``duration``.
     """
 
     def __init__(self, spec: SceneSpec, theme: str = "dark") -> None:
         self.problems: list[str] = []
         self.small_text: list[str] = []
         self.created_sizes: list[tuple[str, float]] = []
+        self.texts: list[str] = []
         check = layout_checker(self.problems, self.small_text)
         with ExitStack() as stack:
             for cls in (Text, MarkupText, SingleStringMathTex):
@@ -46,16 +49,18 @@ class SceneRun:
         self.key_frames = scene.key_frames
         self.duration = scene.time
         self.captions = list(scene.renderer.file_writer.subcaptions)
+        self.beats = list(scene.beats)
 
     def _record_sizes(self, cls: type):
         original = cls.__init__
-        sizes = self.created_sizes
+        sizes, texts = self.created_sizes, self.texts
 
         def init(obj, *args, **kwargs):
             original(obj, *args, **kwargs)
+            content = str(getattr(obj, "tex_string", None) or getattr(obj, "text", ""))
+            texts.append(content)
             if obj.height > 0:  # an empty string has no size to judge
-                content = getattr(obj, "tex_string", None) or getattr(obj, "text", "")
-                sizes.append((str(content)[:40], float(obj.font_size)))
+                sizes.append((content[:40], float(obj.font_size)))
 
         return mock.patch.object(cls, "__init__", init)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import re
 import textwrap
 
 import manim
@@ -173,3 +174,51 @@ def test_light_theme_renders_cleanly(spec, scene_run):
         assert ink.mean() > 0.002, f"light key frame {kf.name} is almost blank"
         corner = rgb[:5, :5].reshape(-1, 3).mean(axis=0)
         assert np.allclose(corner, background, atol=3), f"{kf.name}: background not the theme's"
+
+
+# The script (../shared/seed) spells American English ("Maximizing", "regularization",
+# "memorization"): captions and the screen follow it, one spelling throughout.
+BRITISH = re.compile(
+    r"\b(?:(?:maximi|minimi|optimi|regulari|memori|factori|recogni|normali|generali|"
+    r"parametri|summari|visuali|characteri|initiali|emphasi|randomi|standardi|categori|"
+    r"symboli|utili|reali|organi)s(?:e|es|ed|ing|ation|ations|er|ers)|"
+    r"colours?|colour(?:ed|ing)|behaviours?|centres?|centred|neighbours?|favours?|modell(?:ing|ed)|"
+    r"labell(?:ing|ed)|analys(?:e|es|ed|ing))\b",
+    re.IGNORECASE,
+)
+
+
+def test_british_spellings_are_found() -> None:
+    # The check has teeth: each of these would fail a scene.
+    for word in (
+        "factorises",
+        "Maximising",
+        "recognise",
+        "regularisation",
+        "colour",
+        "modelling",
+        "normalised",
+        "memorisation",
+    ):
+        assert BRITISH.search(word), word
+    for word in (
+        "factorizes",
+        "Maximizing",
+        "recognize",
+        "otherwise",
+        "noise",
+        "precise",
+        "color",
+        "modeling",
+        "raise",
+        "comprise",
+    ):
+        assert not BRITISH.search(word), word
+
+
+@pytest.mark.parametrize("spec", SCENES, ids=lambda s: s.class_name)
+def test_captions_and_screen_use_the_scripts_american_spelling(spec, scene_run):
+    run = scene_run(spec)
+    said = [c.content for c in run.captions] + run.texts + [b.say for b in run.beats if b.say]
+    found = sorted({m.group(0) for line in said for m in BRITISH.finditer(line)})
+    assert not found, f"British spellings on screen or in captions: {found}"

@@ -98,17 +98,19 @@ class DerivationScene(LectureScene):
         return line
 
     def why(self, content: str, beside: Mobject, side=RIGHT) -> Mobject:
-        """A small label saying why a step holds, level with the line ``beside``.
+        """A label saying why a step holds, level with the line ``beside`` and next to it.
 
-        On the ``RIGHT`` it sits at the right edge of the safe area; on the ``LEFT`` it ends
-        just before the line's first piece (the relation sign of a chain line).
+        On the ``RIGHT`` it follows the line's end (kept inside the safe area); on the ``LEFT``
+        it ends just before the line's first piece (the relation sign of a chain line).
         """
         label = style.tex(content, size=style.LABEL_SIZE, color=self.theme.muted)
         if side is LEFT:
             label.next_to(beside[0], LEFT, buff=WHY_GAP).set_y(beside.get_y())
         else:
-            right = style.safe_box()[1]
-            label.move_to([right - label.width / 2, beside.get_y(), 0])
+            label.next_to(beside, RIGHT, buff=WHY_GAP + 0.25).set_y(beside.get_y())
+            overflow = label.get_right()[0] - style.safe_box()[1]
+            if overflow > 0:
+                label.shift(overflow * LEFT)
         return label
 
     def derive(

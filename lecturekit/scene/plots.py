@@ -122,7 +122,8 @@ def density_graph(
     curve = VMobject(color=color, stroke_width=stroke_width)
     curve.set_points_as_corners(_points(axes, xs, values))
     if dashed:
-        return DashedVMobject(curve, num_dashes=60, dashed_ratio=0.55)
+        curve = DashedVMobject(curve, num_dashes=60, dashed_ratio=0.55)
+    curve.plot_curve = True  # the layout check keeps labels off it
     return curve
 
 

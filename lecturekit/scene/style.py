@@ -33,15 +33,18 @@ from lecturekit.deck import Deck, active_deck
 from lecturekit.theme import Theme, active_theme_name, tex_preamble
 
 # ---------------------------------------------------------------------------------------------
-# Fonts and sizes (Manim font-size units; 48 is Manim's default). Nothing smaller than 24, so
-# text stays readable at 480p and from the back of a lecture hall.
-BODY_FONT = "DejaVu Sans"
+# Fonts and sizes (Manim font-size units; 48 is Manim's default). Text is at least 30: at 480p
+# that is an x-height of about 9 px, readable from the back of a lecture hall, and it holds
+# for annotations too (reasons beside a step, axis numbers, legends, braces' names). Labels
+# that sit beside formulas are set in the formulas' own face (``tex``, Computer Modern); the
+# sans face is for titles only.
+BODY_FONT = "DejaVu Sans"  # titles (the slide title bar, cards)
 TITLE_SIZE = 40
 HEADING_SIZE = 34
 BODY_SIZE = 30
 MATH_SIZE = 40
-LABEL_SIZE = 26
-MIN_FONT_SIZE = 24
+LABEL_SIZE = 30
+MIN_FONT_SIZE = 30
 
 
 def active_theme() -> Theme:
@@ -159,10 +162,17 @@ class TitleBar(VGroup):
         super().__init__(*parts)
 
 
+MIN_BOX_BUFF = 0.1  # a box drawn closer touches its glyphs (a 0.06 box clipped an integral)
+
+
 def emphasis_box(mobject: Mobject, color: str | None = None, buff: float = 0.12) -> Mobject:
-    """A rounded box around a term, in the highlight colour unless another is given."""
+    """A rounded box around a term, in the highlight colour unless another is given; never
+    closer to its contents than :data:`MIN_BOX_BUFF`."""
     return SurroundingRectangle(
-        mobject, color=color or active_theme().highlight, buff=buff, corner_radius=0.08
+        mobject,
+        color=color or active_theme().highlight,
+        buff=max(buff, MIN_BOX_BUFF),
+        corner_radius=0.08,
     )
 
 
@@ -182,7 +192,7 @@ class Table(VGroup):
         row_gap: float = 0.32,
     ) -> None:
         theme = active_theme()
-        header_cells = [text(h, size=BODY_SIZE, weight="BOLD") for h in header]
+        header_cells = [tex(rf"\textbf{{{h}}}", size=BODY_SIZE) for h in header]
         grid = [header_cells, *rows]
         n_cols = len(header)
         widths = [max(row[c].width for row in grid) for c in range(n_cols)]
