@@ -18,17 +18,27 @@ from scenes.numerics.toy_model import (
     POOR_START,
     Z_RANGE,
     Gaussian,
+    decoder_offset_grad,
     elbo,
     elbo_grad,
     elbo_monte_carlo,
+    elbo_parts,
     fit_forward_kl,
     fit_reverse_kl,
     gap,
     importance_sampling_run,
     jensen_picture,
+    kl_integrand,
     kl_to_posterior,
+    kl_to_prior,
+    kl_to_prior_grad,
     optimiser_path,
+    prior_path,
+    reconstruction,
+    reconstruction_grad,
+    reconstruction_path,
     reverse_kl_local_optima,
+    theta_step,
 )
 
 X = OBSERVED_X
@@ -232,6 +242,125 @@ def test_optimiser_path(q_star):
     # Damped steps: no single jump across the picture.
     steps = np.hypot(np.diff([p.mu for p in path]), np.diff(np.log([p.s for p in path])))
     assert steps.max() <= 0.15 + 1e-12
+
+
+# --- The ELBO's two decompositions, each term's pull, theta- and phi-steps (slides 8, 10) --
+
+
+def test_both_decompositions_hold_to_1e8(q_star, q_fwd):
+    # log p(x) = ELBO + KL(q || p(z|x)) and ELBO = E_q[log p(x|z)] - KL(q || p(z)), each term
+    # computed on its own (adaptive quadrature, Gauss-Hermite, closed form).
+    for q in [q_star, q_fwd, *OTHER_QS]:
+        parts = elbo_parts(q, X)
+        assert parts.log_evidence == LOG_PX
+        assert abs(parts.log_evidence - (parts.elbo + parts.kl_posterior)) < 1e-8, q
+        assert abs(parts.elbo - (parts.reconstruction - parts.kl_prior)) < 1e-8, q
+        assert parts.kl_prior >= 0.0 and parts.kl_posterior >= 0.0
+    # The same holds for another model (the theta-step's).
+    model = theta_step(q_star)
+    parts = elbo_parts(q_star, X, model)
+    assert abs(parts.log_evidence - (parts.elbo + parts.kl_posterior)) < 1e-8
+    assert abs(parts.elbo - (parts.reconstruction - parts.kl_prior)) < 1e-8
+
+
+def test_kl_to_prior_closed_form_matches_quadrature():
+    for q in [Gaussian(0.0, 1.0), Gaussian(1.08, 0.22), Gaussian(-2.0, 3.0)]:
+        z = np.linspace(q.mu - 12 * q.s, q.mu + 12 * q.s, 200_001)
+        log_prior = -0.5 * (z**2 + math.log(2 * math.pi))
+        numeric = np.trapezoid(q.pdf(z) * (q.logpdf(z) - log_prior), z)
+        assert kl_to_prior(q) == pytest.approx(numeric, abs=1e-8)
+    assert kl_to_prior(Gaussian(0.0, 1.0)) == 0.0
+
+
+def test_term_gradients_match_finite_differences():
+    h = 1e-6
+    for q in [Gaussian(0.3, 0.7), Gaussian(-2.0, 0.2), POOR_START]:
+        for value, grad in (
+            (lambda g: reconstruction(g, X), lambda g: reconstruction_grad(g, X)),
+            (kl_to_prior, kl_to_prior_grad),
+        ):
+            g_mu, g_ls = grad(q)
+            fd_mu = (value(Gaussian(q.mu + h, q.s)) - value(Gaussian(q.mu - h, q.s))) / (2 * h)
+            up, down = Gaussian(q.mu, q.s * math.exp(h)), Gaussian(q.mu, q.s * math.exp(-h))
+            fd_ls = (value(up) - value(down)) / (2 * h)
+            assert g_mu == pytest.approx(fd_mu, rel=1e-6, abs=1e-6)
+            assert g_ls == pytest.approx(fd_ls, rel=1e-6, abs=1e-6)
+
+
+def test_kl_integrand_area_is_the_gap(q_star):
+    z = fine_grid()
+    for q in [q_star, optimiser_path(X)[11].q, Gaussian(0.5, 0.8)]:
+        integrand = kl_integrand(q, z, X)
+        assert np.trapezoid(integrand, z) == pytest.approx(kl_to_posterior(q, X), abs=1e-7)
+        # Signed: negative where the posterior is above q, but the positive part wins.
+        assert integrand.min() < 0.0 < integrand.max()
+    # On the slide's z range the area is already the whole gap.
+    inside = np.linspace(*Z_RANGE, 20_001)
+    area = np.trapezoid(kl_integrand(q_star, inside, X), inside)
+    assert area == pytest.approx(LOG_PX - elbo(q_star, X), abs=1e-6)
+
+
+def test_reconstruction_alone_pulls_q_narrow_onto_a_root(q_star):
+    path = reconstruction_path()
+    assert path[0].q == q_star
+    end = path[-1].q
+    recon = [reconstruction(step.q, X) for step in path]
+    assert np.all(np.diff(recon) > 0)
+    # Onto the nearest z whose decoder mean is x, and narrower than the ELBO's q.
+    root = max(np.roots([MODEL.curvature, MODEL.slope, MODEL.offset - X]).real)
+    assert abs(end.mu - root) < abs(q_star.mu - root) and abs(end.mu - root) < 0.05
+    assert end.s < 0.5 * q_star.s
+    # Alone it costs KL to the prior, and the ELBO is lower than at the balance.
+    assert kl_to_prior(end) > kl_to_prior(q_star)
+    assert path[-1].elbo < elbo(q_star, X)
+
+
+def test_kl_alone_pulls_q_to_the_prior(q_star):
+    path = prior_path()
+    assert path[0].q == q_star
+    end = path[-1].q
+    assert abs(end.mu) < 1e-3 and abs(end.s - 1.0) < 1e-3
+    assert kl_to_prior(end) < 1e-6
+    assert np.all(np.diff([kl_to_prior(step.q) for step in path]) < 0)
+    # Alone it gives up explaining x: reconstruction and the ELBO fall below the balance.
+    assert reconstruction(end, X) < reconstruction(q_star, X) - 1.0
+    assert path[-1].elbo < elbo(q_star, X)
+
+
+def test_phi_steps_move_q_and_shrink_the_gap_under_a_fixed_log_evidence():
+    # A phi-step changes only q: log p(x) is the model's and stays; the gap shrinks.
+    path = optimiser_path(X)
+    gaps = np.array([step.gap for step in path])
+    assert np.all(np.diff(gaps) < 0)
+    for step in path:
+        assert elbo_parts(step.q, X).log_evidence == LOG_PX
+    assert len({(step.mu, step.s) for step in path}) == len(path)
+
+
+def test_theta_step_changes_the_model_log_evidence_and_posterior(q_star):
+    model = theta_step(q_star)
+    assert model != MODEL and model.offset != MODEL.offset
+    assert (model.sigma, model.curvature, model.slope) == (
+        MODEL.sigma,
+        MODEL.curvature,
+        MODEL.slope,
+    )
+    before, after = elbo_parts(q_star, X), elbo_parts(q_star, X, model)
+    # The ELBO rises; with learning rate 1 the offset is the best one for this q.
+    assert after.elbo > before.elbo + 0.01
+    assert abs(decoder_offset_grad(q_star, X, model)) < 1e-10
+    half = theta_step(q_star, learning_rate=0.5)
+    assert before.elbo < elbo(q_star, X, half) < after.elbo
+    # log p(x) and the posterior move with the model; the gap changes with them.
+    assert after.log_evidence > before.log_evidence + 0.1
+    assert abs(after.kl_posterior - before.kl_posterior) > 0.05
+    z = fine_grid(4001)
+    shift = np.abs(model.posterior_density(X, z) - MODEL.posterior_density(X, z)).max()
+    assert shift > 0.1
+    assert np.all(np.abs(model.posterior_modes(X) - MODEL.posterior_modes(X)) > 0.05)
+    # KL(q || p(z)) has no theta in it: only the reconstruction term changed.
+    assert after.kl_prior == before.kl_prior
+    assert after.reconstruction > before.reconstruction
 
 
 # --- Jensen -----------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 - ``toy_model``: a 1-D latent variable model with a two-mode posterior; exact log p(x),
   ELBO, gap = KL(q || p(z|x)), reverse- and forward-KL Gaussian fits, the optimiser's
-  path, Jensen's picture and Monte Carlo estimates (slides 2, 3, 5, 6, 10).
+  path, Jensen's picture and Monte Carlo estimates (slides 2, 3, 5, 6, 10); the ELBO's two
+  decompositions, each term's pull on q and a step in theta (slides 8 and 10).
 - ``kl_vae``: a small 2-D VAE trained with beta = 0 and beta = 1 (slide 9), trained once and
   shipped in ``assets/`` (``python -m scenes.numerics.kl_vae --retrain`` regenerates it).
 
@@ -16,22 +17,33 @@ from .toy_model import (
     OBSERVED_X,
     POOR_START,
     Z_RANGE,
+    ElboParts,
     FitStep,
     Gaussian,
     ISRun,
     JensenPicture,
     MCEstimate,
     ToyModel,
+    decoder_offset_grad,
     elbo,
     elbo_monte_carlo,
+    elbo_parts,
     fit_forward_kl,
     fit_reverse_kl,
     gap,
     importance_sampling_run,
     jensen_picture,
+    kl_integrand,
     kl_to_posterior,
+    kl_to_prior,
+    kl_to_prior_grad,
     optimiser_path,
+    prior_path,
+    reconstruction,
+    reconstruction_grad,
+    reconstruction_path,
     reverse_kl_local_optima,
+    theta_step,
 )
 
 __all__ = [
@@ -39,6 +51,7 @@ __all__ = [
     "OBSERVED_X",
     "POOR_START",
     "Z_RANGE",
+    "ElboParts",
     "FitStep",
     "Gaussian",
     "ISRun",
@@ -46,17 +59,27 @@ __all__ = [
     "KLVAEResult",
     "MCEstimate",
     "ToyModel",
+    "decoder_offset_grad",
     "elbo",
     "elbo_monte_carlo",
+    "elbo_parts",
     "fit_forward_kl",
     "fit_reverse_kl",
     "gap",
     "importance_sampling_run",
     "jensen_picture",
+    "kl_integrand",
     "kl_to_posterior",
+    "kl_to_prior",
+    "kl_to_prior_grad",
     "load_kl_vae",
     "optimiser_path",
+    "prior_path",
+    "reconstruction",
+    "reconstruction_grad",
+    "reconstruction_path",
     "reverse_kl_local_optima",
+    "theta_step",
 ]
 
 if TYPE_CHECKING:

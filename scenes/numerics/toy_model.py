@@ -50,6 +50,17 @@ __all__ = [
     "jensen_picture",
     "importance_sampling_run",
     "elbo_monte_carlo",
+    "ElboParts",
+    "reconstruction",
+    "reconstruction_grad",
+    "kl_to_prior",
+    "kl_to_prior_grad",
+    "elbo_parts",
+    "kl_integrand",
+    "reconstruction_path",
+    "prior_path",
+    "decoder_offset_grad",
+    "theta_step",
 ]
 
 _LOG_2PI = math.log(2.0 * math.pi)
@@ -342,13 +353,44 @@ def optimiser_path(
     With the defaults: 26 points from POOR_START, ending within ~5e-4 of
     ``fit_reverse_kl()`` in mu and s and within 1e-6 of its ELBO.
     """
+    qs = _natural_ascent(
+        lambda q: elbo(q, x, model),
+        lambda q: elbo_grad(q, x, model),
+        start,
+        learning_rate,
+        max_step,
+        max_points,
+        tol,
+    )
+    return _fit_steps(qs, x, model)
+
+
+def _fit_steps(qs: list[Gaussian], x: float, model: ToyModel) -> list[FitStep]:
     lpx = model.log_evidence(x)
+    steps = []
+    for q in qs:
+        value = elbo(q, x, model)
+        steps.append(FitStep(q.mu, q.s, value, lpx - value))
+    return steps
+
+
+def _natural_ascent(
+    value: Callable[[Gaussian], float],
+    grad: Callable[[Gaussian], tuple[float, float]],
+    start: Gaussian,
+    learning_rate: float,
+    max_step: float,
+    max_points: int,
+    tol: float,
+) -> list[Gaussian]:
+    """Accepted iterates of the damped natural-gradient ascent of ``optimiser_path`` on any
+    objective of q (``value``, with its gradient ``grad`` in (mu, log s))."""
     theta = np.array([start.mu, math.log(start.s)])
-    cur = elbo(start, x, model)
-    path = [FitStep(start.mu, start.s, cur, lpx - cur)]
+    cur = value(start)
+    path = [start]
     while len(path) < max_points:
         s = math.exp(float(theta[1]))
-        g_mu, g_ls = elbo_grad(Gaussian(float(theta[0]), s), x, model)
+        g_mu, g_ls = grad(Gaussian(float(theta[0]), s))
         step = learning_rate * np.array([s * s * g_mu, 0.5 * g_ls])
         norm = float(np.hypot(*step))
         if norm > max_step:
@@ -356,7 +398,7 @@ def optimiser_path(
         for _ in range(60):
             cand = theta + step
             qc = Gaussian(float(cand[0]), math.exp(float(cand[1])))
-            val = elbo(qc, x, model)
+            val = value(qc)
             if val > cur:
                 break
             step *= 0.5
@@ -364,7 +406,7 @@ def optimiser_path(
             break  # no ascent step at machine precision: we are at the optimum
         gain = val - cur
         theta, cur = cand, val
-        path.append(FitStep(qc.mu, qc.s, cur, lpx - cur))
+        path.append(qc)
         if gain < tol:
             break
     return path
@@ -499,3 +541,149 @@ def elbo_monte_carlo(
     z = q.sample(n, rng)
     terms = model.log_joint(x, z) - q.logpdf(z)
     return MCEstimate(float(terms.mean()), float(terms.std(ddof=1) / math.sqrt(n)))
+
+
+# ---------------------------------------------------------------------------------------------
+# The ELBO's two decompositions (slides 8 and 10), the pull of each term alone (slide 8) and a
+# step in the model's parameter theta (slide 10).
+
+
+def reconstruction(q: Gaussian, x: float = OBSERVED_X, model: ToyModel = MODEL) -> float:
+    """E_q[log p(x|z)], the ELBO's reconstruction term, by Gauss-Hermite quadrature."""
+    return q.expect(lambda z: model.log_likelihood(x, z))
+
+
+def reconstruction_grad(
+    q: Gaussian, x: float = OBSERVED_X, model: ToyModel = MODEL
+) -> tuple[float, float]:
+    """Gradient of E_q[log p(x|z)] in (mu, log s), by the reparameterisation z = mu + s eps."""
+    eps = math.sqrt(2.0) * _GH_T
+    z = q.mu + q.s * eps
+    gp = (x - model.decoder_mean(z)) * model.decoder_mean_grad(z) / model.sigma**2
+    return float(np.dot(_GH_W, gp)), float(q.s * np.dot(_GH_W, gp * eps))
+
+
+def kl_to_prior(q: Gaussian) -> float:
+    """KL(q || p(z)) with p(z) = N(0, 1), in closed form: (mu^2 + s^2 - 1) / 2 - log s."""
+    return 0.5 * (q.mu**2 + q.s**2 - 1.0) - math.log(q.s)
+
+
+def kl_to_prior_grad(q: Gaussian) -> tuple[float, float]:
+    """Gradient of KL(q || p(z)) in (mu, log s): (mu, s^2 - 1)."""
+    return q.mu, q.s**2 - 1.0
+
+
+class ElboParts(NamedTuple):
+    """Both decompositions of the ELBO for one q and one model, each term computed on its own.
+
+    ``log_evidence = elbo + kl_posterior`` (slide 10) and ``elbo = reconstruction -
+    kl_prior`` (slides 7 and 8), where ``elbo`` is E_q[log p(x, z)] + H[q] (Gauss-Hermite),
+    ``kl_posterior`` is KL(q || p(z|x)) by adaptive quadrature of its integrand,
+    ``reconstruction`` is E_q[log p(x|z)] and ``kl_prior`` is KL(q || p(z)) in closed form.
+    """
+
+    log_evidence: float
+    elbo: float
+    kl_posterior: float
+    reconstruction: float
+    kl_prior: float
+
+
+def elbo_parts(q: Gaussian, x: float = OBSERVED_X, model: ToyModel = MODEL) -> ElboParts:
+    """log p(x), the ELBO, KL(q || p(z|x)), E_q[log p(x|z)] and KL(q || p(z)) for q."""
+    return ElboParts(
+        log_evidence=model.log_evidence(x),
+        elbo=elbo(q, x, model),
+        kl_posterior=kl_to_posterior(q, x, model),
+        reconstruction=reconstruction(q, x, model),
+        kl_prior=kl_to_prior(q),
+    )
+
+
+def kl_integrand(
+    q: Gaussian, z: ArrayLike, x: float = OBSERVED_X, model: ToyModel = MODEL
+) -> FloatArray:
+    """q(z) log(q(z) / p(z|x)) on any array of z: its (signed) area is KL(q || p(z|x)), the gap.
+
+    Negative where the posterior is above q, positive where q is above it; the positive part
+    always outweighs the negative one (Gibbs' inequality).
+    """
+    log_q = q.logpdf(z)
+    return np.exp(log_q) * (log_q - model.log_posterior(x, z))
+
+
+# The pulls of slide 8 use optimiser_path's ascent; a term alone has no optimum worth waiting
+# for (reconstruction narrows q without end), so they stop when a step gains < 0.01 nats.
+_PULL_TOL = 1e-2
+
+
+def reconstruction_path(
+    start: Gaussian | None = None,
+    x: float = OBSERVED_X,
+    model: ToyModel = MODEL,
+    max_points: int = 40,
+    tol: float = _PULL_TOL,
+) -> list[FitStep]:
+    """Where the reconstruction term alone pulls q: the ascent of ``optimiser_path`` on
+    E_q[log p(x|z)] only, from ``start`` (default: the ELBO's optimum ``fit_reverse_kl()``).
+
+    q slides onto the nearest z whose decoder mean f(z) equals x and narrows (the term
+    rewards putting all of q's mass where the decoder explains x; its supremum is at width 0).
+    Each step keeps its ELBO and gap, so the picture can show what the ELBO thinks of it.
+    """
+    q0 = start or fit_reverse_kl(x, model)
+    qs = _natural_ascent(
+        lambda q: reconstruction(q, x, model),
+        lambda q: reconstruction_grad(q, x, model),
+        q0,
+        0.5,
+        0.15,
+        max_points,
+        tol,
+    )
+    return _fit_steps(qs, x, model)
+
+
+def prior_path(
+    start: Gaussian | None = None,
+    x: float = OBSERVED_X,
+    model: ToyModel = MODEL,
+    max_points: int = 40,
+    tol: float = 1e-6,
+) -> list[FitStep]:
+    """Where the KL term alone pulls q: the same ascent on -KL(q || p(z)) only, from
+    ``start`` (default ``fit_reverse_kl()``); it ends on the prior N(0, 1) itself."""
+    q0 = start or fit_reverse_kl(x, model)
+
+    def grad(q: Gaussian) -> tuple[float, float]:
+        g_mu, g_ls = kl_to_prior_grad(q)
+        return -g_mu, -g_ls
+
+    qs = _natural_ascent(lambda q: -kl_to_prior(q), grad, q0, 0.5, 0.15, max_points, tol)
+    return _fit_steps(qs, x, model)
+
+
+def decoder_offset_grad(q: Gaussian, x: float = OBSERVED_X, model: ToyModel = MODEL) -> float:
+    """d ELBO / d offset (the decoder's offset b in f(z) = a z^2 + c z + b): E_q[x - f(z)] /
+    sigma^2. Only the reconstruction term depends on b."""
+    return q.expect(lambda z: x - model.decoder_mean(z)) / model.sigma**2
+
+
+def theta_step(
+    q: Gaussian, x: float = OBSERVED_X, model: ToyModel = MODEL, learning_rate: float = 1.0
+) -> ToyModel:
+    """One step in the model's parameter theta with q held fixed: here theta is the decoder's
+    offset b, moved along the natural gradient of the ELBO (the gradient times sigma^2, the
+    inverse Fisher information of the Gaussian mean).
+
+    The ELBO is quadratic in b, so ``learning_rate=1`` lands on the best b for this q: the
+    ELBO rises; log p(x) and the posterior p(z|x) change with the model, so the gap changes
+    too; KL(q || p(z)) does not depend on theta and stays.
+    """
+    step = learning_rate * model.sigma**2 * decoder_offset_grad(q, x, model)
+    return ToyModel(
+        sigma=model.sigma,
+        curvature=model.curvature,
+        slope=model.slope,
+        offset=model.offset + step,
+    )
