@@ -1,9 +1,11 @@
 """Slide 3: Variational Approximation.
 
 q_phi(z|x) ≈ p_theta(z|x): an encoder maps x to the mean and width of a Gaussian q. The fit is
-shown live: q walks the optimiser's path (``numerics.optimiser_path``) from a poor start onto
-the true posterior of the toy model while its ELBO and gap (the KL) update beside it; the
-moment-matched (forward-KL) Gaussian is drawn dashed in contrast. The slide's question closes.
+shown as motion, in words a viewer has at this point (the ELBO and the KL come on slides 6 and
+7): tuning mu and sigma (``numerics.optimiser_path``) moves q from a poor start closer to the
+toy model's true posterior, where one Gaussian settles on one of its two modes. Then the
+contrast that leads to the slide's question: we could draw p(z|x) only because z is 1-D; in a
+VAE it needs p(x), the intractable integral of slide 2.
 """
 
 from __future__ import annotations
@@ -12,31 +14,31 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
+    UP,
     Arrow,
     Create,
     FadeIn,
+    GrowArrow,
     Polygon,
     VGroup,
     Write,
 )
 
 from lecturekit.scene import plots, style
+from lecturekit.scene.derivation import frac, piece
 from lecturekit.scene.lecture import LectureScene
 from scenes import formulas, pictures
-from scenes.numerics import (
-    OBSERVED_X,
-    fit_forward_kl,
-    kl_to_posterior,
-)
+from scenes.numerics import MODEL, OBSERVED_X
 
-FIT_SECONDS = 8.0
+FIT_SECONDS = 7.0
+PANEL_LEFT = 1.35  # the right-hand panel of words beside the plot
+PANEL_TOP = 0.95
 
 
 class VariationalApproximation(LectureScene):
     """Slide 3: an encoder's Gaussian q_phi(z|x) fitted to the true posterior p_theta(z|x)."""
 
     def construct(self) -> None:
-        theme = self.theme
         self.show_title_bar()
         follower = pictures.PathFollower.from_optimiser()
 
@@ -53,7 +55,7 @@ class VariationalApproximation(LectureScene):
             approx.next_to(solution, DOWN, buff=0.45).align_to(solution, LEFT).shift(0.4 * RIGHT)
             self.play(FadeIn(solution, shift=0.2 * DOWN))
             self.play(Write(approx), run_time=1.5)
-            self.wait(2)
+            self.wait(1.5)
 
         with self.beat(
             "The encoder maps x to the parameters of q: a mean and a width.", key_frame="encoder"
@@ -62,40 +64,43 @@ class VariationalApproximation(LectureScene):
             encoder.next_to(approx, RIGHT, buff=0.9)
             self.play(FadeIn(VGroup(encoder.x_in, encoder.arrow_in, encoder.body, encoder.title)))
             self.play(FadeIn(VGroup(encoder.arrow_out, encoder.outputs)))
-            self.wait(2)
+            self.wait(1.5)
 
         with self.beat(
-            "Start from a poor guess of q: the ELBO is low, the gap is large.",
+            "Start from a poor guess: q lies away from the true posterior.",
             key_frame="poor-start",
         ):
-            plot, legend, bar = pictures.fit_picture(follower, forward=True)
-            plot.reveal(self, VGroup(*legend.rows[:2]))
-            self.play(FadeIn(bar))
-            self.wait(2)
+            plot, legend = pictures.fit_picture(follower)
+            plot.reveal(self, legend)
+            self.wait(1.5)
 
         with self.beat(
-            "Maximising the ELBO moves q onto one mode and shrinks the gap (the KL).",
-            key_frame="fitted",
+            "Tuning the mean and width moves q closer to the true posterior.", key_frame="fitted"
         ):
-            self.play(follower.to_end(FIT_SECONDS))
-            self.wait(2)
-
-        with self.beat(
-            "Moment matching (forward KL) spans both modes, but its gap is far larger.",
-            key_frame="forward-kl",
-        ):
-            forward = fit_forward_kl()
-            forward_curve = plots.density_graph(plot.axes, forward.pdf, theme.approx, dashed=True)
-            forward_gap = plots.LabelledNumber(
-                style.tex(r"its gap $\KL$", size=style.LABEL_SIZE),
-                lambda: kl_to_posterior(forward),
-                theme.kl,
-                size=style.LABEL_SIZE,
+            tuning = lines(
+                r"Tuning $\mu$ and $\sigma$ moves $\qp$", "closer to the true posterior."
             )
-            forward_gap.next_to(legend, DOWN, buff=0.2).align_to(legend.rows[2].label, LEFT)
-            self.play(Create(forward_curve), FadeIn(legend.rows[2]), run_time=1.5)
-            self.play(FadeIn(forward_gap))
-            self.wait(3)
+            tuning.align_to([PANEL_LEFT, PANEL_TOP, 0], UP + LEFT)
+            self.play(FadeIn(tuning, shift=0.1 * DOWN), run_time=0.8)
+            self.play(follower.to_end(FIT_SECONDS))
+            self.wait(1.5)
+
+        with self.beat(
+            "q settles on one mode: one Gaussian cannot cover both.", key_frame="one-mode"
+        ):
+            missed = self._missed_mode(plot)
+            self.play(GrowArrow(missed.arrow), FadeIn(missed.label))
+            self.wait(2)
+
+        with self.beat(
+            "We could draw p(z|x) since z is 1-D; in a VAE, p(x) is intractable.",
+            key_frame="contrast",
+        ):
+            contrast = PosteriorNeedsEvidence()
+            contrast.next_to(tuning, DOWN, buff=0.4, aligned_edge=LEFT)
+            self.play(FadeIn(contrast.lead), Write(contrast.formula), run_time=1.5)
+            self.play(Create(contrast.box), FadeIn(contrast.note, shift=0.1 * UP))
+            self.wait(2)
 
         with self.beat(
             "Question: how do we use q to get a tractable learning objective?", key_frame="question"
@@ -104,8 +109,46 @@ class VariationalApproximation(LectureScene):
                 r"\textbf{Question:} How do we use $\qp$ to get a tractable "
                 r"learning objective?"
             )
-            plots.show_boxed_line(self, question, buff=0.45)
-            self.wait(3)
+            plots.show_boxed_line(self, question, buff=0.4)
+            self.wait(2.5)
+
+    def _missed_mode(self, plot: pictures.FitPlot) -> pictures.MissedMode:
+        """An arrow down onto the posterior mode that q does not cover, and its label."""
+        left_mode = float(MODEL.posterior_modes(OBSERVED_X)[0])
+        peak = float(MODEL.posterior_density(OBSERVED_X, left_mode))
+        return pictures.MissedMode(
+            plot.axes.c2p(left_mode, peak),
+            lines(r"one Gaussian, one mode:", r"this one is missed by $\qp$"),
+        )
+
+
+class PosteriorNeedsEvidence(VGroup):
+    """Why the fit above cannot be done in a VAE: p(z|x) = p(x, z) / p(x) needs p(x).
+
+    Parts: ``lead`` (we could draw it here), ``formula`` (Bayes' rule), ``box`` (around its
+    p(x), in the warning colour) and ``note`` (why p(x) is out of reach), stacked left-aligned.
+    """
+
+    def __init__(self) -> None:
+        theme = style.active_theme()
+        size = style.LABEL_SIZE
+        self.lead = style.tex(r"We could draw $\pt(\z \given \x)$: here $\z$ is 1-D.", size=size)
+        self.formula = style.math(
+            formulas.TRUE_POSTERIOR, "=", *frac(formulas.JOINT, r"\pt(\x)"), size=style.MATH_SIZE
+        )
+        self.formula.next_to(self.lead, DOWN, buff=0.25, aligned_edge=LEFT).shift(0.3 * RIGHT)
+        evidence = piece(self.formula, r"\pt(\x)")
+        self.box = style.emphasis_box(evidence, color=theme.warning, buff=0.1)
+        self.note = lines(r"In a VAE, $\pt(\x)$ is intractable (slide 2).", color=theme.warning)
+        self.note.next_to(self.formula, DOWN, buff=0.2).align_to(self.lead, LEFT)
+        super().__init__(self.lead, self.formula, self.box, self.note)
+
+
+def lines(*rows: str, color: str | None = None) -> VGroup:
+    """Rows of text-mode LaTeX at label size, stacked and aligned left."""
+    kwargs = {"color": color} if color else {}
+    group = VGroup(*(style.tex(r, size=style.LABEL_SIZE, **kwargs) for r in rows))
+    return group.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
 
 
 class EncoderDiagram(VGroup):

@@ -1,13 +1,24 @@
 """Slide 10: What Does ELBO Really Optimize?
 
-The gap identity log p(x) - L = KL(q(z|x) || p(z|x)) drawn as a picture: log p(x) a fixed
-level, the ELBO a bar below it, the gap braced as the KL. The slide-3 fit runs again beside it
-(q along ``numerics.optimiser_path``), so the ELBO rises and the gap shrinks from computed
-numbers; a Gaussian cannot take the two-mode shape, so the gap stops above zero. Then the
-three readings of the identity and the two-fold conclusion.
+The gap identity log p(x) - L = KL(q(z|x) || p(z|x)), seen three ways on the toy model, all
+computed for the q and the model on screen:
+
+- the KL's integrand q log(q / p(z|x)) shaded under the fit picture: its area is the gap
+  (``numerics.kl_integrand``), and the bar beside it puts log p(x), the ELBO and the gap on
+  one scale (``pictures.ElboGapBar``);
+- log p(x) = L + KL(q || p(z|x)) beside L = reconstruction - KL(q || p(z)), with the values
+  of every term under it, adding up (``numerics.elbo_parts``);
+- what each kind of step does: a phi-step moves q (log p(x) stays, the gap shrinks; the last
+  steps of ``numerics.optimiser_path``), and at the best Gaussian the gap stays above zero:
+  one Gaussian cannot cover both modes; a theta-step changes the model (the decoder's offset,
+  ``numerics.theta_step``): log p(x) and the posterior move, the ELBO rises.
+
+Then the script's readings of the identity and its two-fold conclusion, beside the bar.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from manim import (
     DOWN,
@@ -17,16 +28,42 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
+    GrowArrow,
+    Mobject,
+    TransformMatchingTex,
     VGroup,
     Write,
 )
 
-from lecturekit.scene import style
+from lecturekit.scene import plots, style
 from lecturekit.scene.lecture import LectureScene
 from scenes import formulas, pictures
+from scenes.numerics import (
+    MODEL,
+    OBSERVED_X,
+    Z_RANGE,
+    FitStep,
+    elbo,
+    fit_reverse_kl,
+    gap,
+    kl_to_posterior,
+    kl_to_prior,
+    optimiser_path,
+    reconstruction,
+    theta_step,
+)
 
-FIT_SECONDS = 8.0
-BAR_DROP = 0.95  # how far the bar moves down to make room for the bullet points
+PHI_START = 11  # the phi-steps start at this iterate of the optimiser's path (gap 1.33)
+DECIMALS = 3  # enough for the values under each identity to add up exactly
+ROW_SIZE = 32
+PLOT_LEFT = -6.45  # where z = Z_RANGE[0] lies on both plots
+PLOT_WIDTH = 6.2
+DENSITY_TOP = 1.1
+DENSITY_AXIS_Y = -0.65
+INTEGRAND_TOP = -1.25
+INTEGRAND_AXIS_Y = -3.0
+BAR_CENTRE = (3.82, -0.65)
+STEP_SECONDS = 4.0
 
 
 class WhatELBOOptimizes(LectureScene):
@@ -35,82 +72,287 @@ class WhatELBOOptimizes(LectureScene):
     def construct(self) -> None:
         theme = self.theme
         self.show_title_bar()
-        follower = pictures.PathFollower.from_optimiser()
+        # The phi-steps end on the exact optimum (the path's last iterate is within 5e-4 of it),
+        # the q whose terms slide 8 showed and from which the theta-step is taken.
+        best = fit_reverse_kl()
+        path = optimiser_path()[PHI_START:] + [FitStep(best.mu, best.s, elbo(best), gap(best))]
+        follower = pictures.PathFollower(path)
+        model_step = pictures.ModelStep(MODEL, theta_step(best))
+        q, model = follower.q, model_step.model
+        values = GapValues(q, model)
 
         with self.beat(
             "The gap between the true likelihood and the ELBO is a KL divergence.",
             key_frame="gap-identity",
         ):
             heading = style.tex(r"\textbf{The gap between true likelihood and ELBO:}")
-            style.at_content_top(heading)
+            style.at_content_top(heading, buff=0.1)
             identity = style.math(*formulas.GAP_IDENTITY)
-            identity.next_to(heading, DOWN, buff=0.35).align_to(heading, LEFT).shift(0.4 * RIGHT)
+            identity.next_to(heading, DOWN, buff=0.25).align_to(heading, LEFT).shift(0.4 * RIGHT)
             self.play(FadeIn(heading, shift=0.2 * DOWN))
             self.play(Write(identity), run_time=2)
-            self.wait(2)
+            self.wait(1.5)
 
         with self.beat(
-            "log p(x) is a fixed level, the ELBO a bar below it; the gap is the KL.",
-            key_frame="gap-picture",
+            "Its integrand q log(q/p) is shaded below: the shaded area is the gap.",
+            key_frame="integrand",
         ):
-            plot, legend, bar = pictures.fit_picture(follower)
-            kl_box = style.emphasis_box(identity[4], color=theme.kl, buff=0.06)
-            self.play(FadeIn(bar), Create(kl_box))
-            plot.reveal(self, legend)
-            self.wait(2.5)
-
-        with self.beat(
-            "Fit q again: as the ELBO rises, the gap (the KL to the posterior) shrinks.",
-            key_frame="gap-shrinks",
-        ):
-            self.play(follower.to_end(FIT_SECONDS))
-            self.wait(2)
-
-        with self.beat("The gap is the KL between the approximate and the true posterior."):
-            self.play(FadeOut(VGroup(plot, legend)), bar.animate.shift(BAR_DROP * DOWN))
-            interpretation = self._lines(
-                r"\textbf{Interpretation:}",
-                r"$\bullet$ The gap is the KL between approximate and true posterior",
-                r"$\bullet$ Gap $\geq 0$ always (KL is non-negative)",
-                r"$\bullet$ When $\qp = \pt$, gap is zero",
+            fit = pictures.FitPlot(q, y_max=1.9, model=model, x_length=PLOT_WIDTH, y_length=1.55)
+            fit.shift([PLOT_LEFT, DENSITY_AXIS_Y, 0] - fit.axes.c2p(Z_RANGE[0], 0))
+            integrand = pictures.KLIntegrandPlot(
+                q, model, y_min=-0.15, y_max=2.0, x_length=PLOT_WIDTH, y_length=1.7
             )
-            interpretation.next_to(identity, DOWN, buff=0.45).align_to(heading, LEFT)
-            self.play(FadeIn(interpretation[:2], shift=0.1 * UP))
-            self.wait(2.5)
-
-        with self.beat("KL is never negative, so the ELBO never rises above log p(x)."):
-            self.play(FadeIn(interpretation[2], shift=0.1 * UP))
-            self.wait(2.5)
+            integrand.shift([PLOT_LEFT, INTEGRAND_AXIS_Y, 0] - integrand.axes.c2p(Z_RANGE[0], 0))
+            names = CurveNames(fit, integrand, values)
+            bar = pictures.gap_bar(values.elbo, values.log_evidence)
+            bar.shift([*BAR_CENTRE, 0] - bar.frame.get_center()).refresh()
+            self.play(Create(fit.axes), FadeIn(fit.z_label), Create(integrand.axes))
+            self.play(
+                Create(fit.posterior_curve),
+                FadeIn(fit.q_curve, names.posterior, names.q),
+            )
+            self.play(
+                FadeIn(integrand.area, integrand.negative_area),
+                Create(integrand.curve),
+                FadeIn(names.integrand, names.area),
+            )
+            self.play(FadeIn(bar))
+            self.wait(1.5)
 
         with self.beat(
-            "Gap is zero only when q equals the true posterior; one Gaussian can't.",
-            key_frame="interpretation",
+            "So log p(x) = ELBO + KL, while the ELBO = reconstruction - KL to the prior.",
+            key_frame="two-identities",
         ):
-            self.play(FadeIn(interpretation[3], shift=0.1 * UP))
-            self.play(Create(style.emphasis_box(bar.kl_label, color=theme.kl, buff=0.08)))
+            evidence_row = style.math(
+                formulas.LOG_EVIDENCE,
+                "=",
+                r"\elbo",
+                "+",
+                formulas.KL_TO_POSTERIOR,
+                size=ROW_SIZE,
+            )
+            elbo_row = style.math(r"\elbo", "=", *formulas.ELBO_RHS, size=ROW_SIZE)
+            rows = VGroup(evidence_row, elbo_row).arrange(RIGHT, buff=0.6, aligned_edge=DOWN)
+            rows.move_to([0, identity.get_y(), 0])
+            numbers = VGroup(
+                ValuesRow(
+                    evidence_row,
+                    [values.log_evidence, "=", values.elbo, "+", values.gap],
+                    [theme.text, theme.elbo, theme.kl],
+                ),
+                ValuesRow(
+                    elbo_row,
+                    [values.elbo, "=", values.reconstruction, "-", values.kl_prior],
+                    [theme.elbo, theme.data, theme.kl],
+                ),
+            )
+            script_identity = identity.copy()
+            self.play(TransformMatchingTex(identity, evidence_row), run_time=1.5)
+            self.play(FadeIn(elbo_row, shift=0.1 * LEFT))
+            self.play(FadeIn(numbers))
+            self.wait(2)
+
+        with self.beat(
+            "A φ-step moves q: log p(x) stays put, the ELBO rises, the gap shrinks.",
+            key_frame="phi-step",
+        ):
+            phi_tag = step_tag(fit, r"$\phic$-step:", r"$\qp$ moves")
+            self.play(FadeIn(phi_tag, shift=0.1 * DOWN), run_time=0.8)
+            self.play(follower.to_end(STEP_SECONDS))
+            self.wait(1.5)
+
+        with self.beat(
+            "At the best q the gap stays above zero: one Gaussian can't cover both modes.",
+            key_frame="one-gaussian",
+        ):
+            left_mode = float(MODEL.posterior_modes(OBSERVED_X)[0])
+            peak = float(MODEL.posterior_density(OBSERVED_X, left_mode))
+            missed = pictures.MissedMode(
+                fit.axes.c2p(left_mode, peak),
+                style.tex(r"missed by $\qp$", size=style.LABEL_SIZE),
+                rise=0.6,
+            )
+            gap_box = style.emphasis_box(bar.gap_label, color=theme.kl, buff=0.1)
+            self.play(
+                FadeOut(phi_tag),
+                GrowArrow(missed.arrow),
+                FadeIn(missed.label),
+                Create(gap_box),
+            )
             self.wait(3)
 
         with self.beat(
-            "So maximising the ELBO learns the model and does approximate inference.",
+            "A θ-step changes the model: log p(x) and the posterior move; the ELBO rises.",
+            key_frame="theta-step",
+        ):
+            offset = model_step.end.offset - model_step.start.offset
+            theta_tag = step_tag(fit, r"$\thetac$-step:", rf"decoder offset ${offset:+.2f}$")
+            self.play(FadeOut(gap_box, missed), FadeIn(theta_tag, shift=0.1 * DOWN), run_time=0.8)
+            self.play(model_step.run(STEP_SECONDS))
+            self.wait(2)
+
+        with self.beat(
+            "The gap is the KL between the approximate and the true posterior.",
+            key_frame="interpretation",
+        ):
+            self.play(
+                FadeOut(
+                    VGroup(
+                        fit,
+                        integrand,
+                        names,
+                        theta_tag,
+                        elbo_row,
+                        numbers,
+                    )
+                ),
+                TransformMatchingTex(evidence_row, script_identity),
+                bar.animate.shift((style.safe_box()[1] - 0.05 - bar.get_right()[0]) * RIGHT),
+            )
+            interpretation = text_block(
+                r"\textbf{Interpretation:}",
+                r"$\bullet$ The gap is the KL between approximate",
+                r"and true posterior",
+                r"$\bullet$ Gap $\geq 0$ always (KL is non-negative)",
+                r"$\bullet$ When $\qp = \pt$, gap is zero",
+            )
+            interpretation.next_to(script_identity, DOWN, buff=0.4).align_to(heading, LEFT)
+            bullet = style.tex(r"$\bullet$ ", size=style.LABEL_SIZE)
+            interpretation[2].shift((bullet.width + 0.12) * RIGHT)
+            self.play(FadeIn(interpretation[:3], shift=0.1 * UP))
+            self.wait(1.5)
+
+        with self.beat("KL is never negative, so the ELBO never rises above log p(x)."):
+            self.play(FadeIn(interpretation[3], shift=0.1 * UP))
+            self.wait(2.2)
+
+        with self.beat("The gap is zero only when q equals the true posterior."):
+            self.play(FadeIn(interpretation[4], shift=0.1 * UP))
+            self.wait(2)
+
+        with self.beat(
+            "So maximizing the ELBO learns the model and does approximate inference.",
             key_frame="conclusion",
         ):
-            conclusion = self._lines(
+            conclusion = text_block(
                 r"\textbf{Maximizing ELBO simultaneously:}",
                 r"1. Learns the generative model $\pt$",
                 r"2. Performs approximate Bayesian inference",
             )
-            conclusion.next_to(interpretation, DOWN, buff=0.45).align_to(heading, LEFT)
+            conclusion.next_to(interpretation, DOWN, buff=0.4).align_to(heading, LEFT)
             self.play(FadeIn(conclusion[0], shift=0.1 * UP))
             self.play(FadeIn(conclusion[1], shift=0.1 * UP))
             self.play(FadeIn(conclusion[2], shift=0.1 * UP))
             self.play(Create(style.emphasis_box(conclusion)))
-            self.wait(3.5)
+            self.wait(3)
 
-    @staticmethod
-    def _lines(head: str, *rows: str) -> VGroup:
-        """A bold heading and indented rows of text-mode LaTeX, aligned left."""
-        lines = VGroup(style.tex(head), *(style.tex(r, size=style.LABEL_SIZE + 2) for r in rows))
-        lines.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        for row in lines[1:]:
-            row.shift(0.4 * RIGHT)
-        return lines
+
+def text_block(head: str, *rows: str) -> VGroup:
+    """A bold heading and indented rows of text-mode LaTeX, aligned left."""
+    lines = VGroup(style.tex(head), *(style.tex(r, size=style.LABEL_SIZE) for r in rows))
+    lines.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+    for row in lines[1:]:
+        row.shift(0.4 * RIGHT)
+    return lines
+
+
+def step_tag(fit: pictures.FitPlot, *rows: str) -> Mobject:
+    """What the step on screen changes, at the top left of the fit picture (no curve there)."""
+    tag = VGroup(*(style.tex(r, size=style.LABEL_SIZE) for r in rows))
+    tag.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+    return tag.move_to(fit.axes.c2p(Z_RANGE[0], fit.axes.y_range[1]), aligned_edge=UP + LEFT)
+
+
+class GapValues:
+    """Every number of slide 10 for the q and the model on screen (``numerics``), as
+    callables the live labels read."""
+
+    def __init__(self, q: Callable, model: Callable) -> None:
+        self.q, self.model = q, model
+
+    def log_evidence(self) -> float:
+        """log p(x) under the model on screen."""
+        return self.model().log_evidence(OBSERVED_X)
+
+    def elbo(self) -> float:
+        """The ELBO of the q on screen."""
+        return elbo(self.q(), OBSERVED_X, self.model())
+
+    def gap(self) -> float:
+        """KL(q || p(z|x)), by quadrature of its integrand (not log p(x) - ELBO)."""
+        return kl_to_posterior(self.q(), OBSERVED_X, self.model())
+
+    def reconstruction(self) -> float:
+        """E_q[log p(x|z)]."""
+        return reconstruction(self.q(), OBSERVED_X, self.model())
+
+    def kl_prior(self) -> float:
+        """KL(q || p(z))."""
+        return kl_to_prior(self.q())
+
+
+class ValuesRow(VGroup):
+    """A formula's equation again in numbers, under it: live values (each in its term's
+    colour) between the formula's relation signs, re-centred under the formula as the values'
+    widths change.
+
+    ``items`` alternates values and signs: ``[value, "=", value, "+", value]``. Parts:
+    ``numbers`` (one per value, in order) and ``signs``.
+    """
+
+    def __init__(
+        self, formula: Mobject, items: list[Callable[[], float] | str], colors: list[str]
+    ) -> None:
+        size = style.LABEL_SIZE
+        values = [item for item in items if callable(item)]
+        self.numbers = [
+            plots.live_number(value, color, DECIMALS, size)
+            for value, color in zip(values, colors, strict=True)
+        ]
+        self.signs = [style.math(item, size=size) for item in items if isinstance(item, str)]
+        numbers, signs = iter(self.numbers), iter(self.signs)
+        ordered = [next(numbers) if callable(item) else next(signs) for item in items]
+        super().__init__(*ordered)
+        y = formula.get_bottom()[1] - 0.4
+        x = formula.get_x()
+
+        def refresh(row: Mobject) -> None:
+            for number in self.numbers:
+                number.update()
+            row.arrange(RIGHT, buff=0.2).move_to([x, y, 0])
+
+        self.add_updater(refresh)
+        refresh(self)
+
+
+class CurveNames(VGroup):
+    """The names on slide 10's plots, each beside what it names, in empty parts of the plots.
+
+    Parts: ``posterior`` (left of the posterior's left mode), ``q`` (right of q), ``integrand``
+    (the KL's integrand, over the empty left of its plot) and ``area`` (its area, live).
+    """
+
+    def __init__(
+        self, fit: pictures.FitPlot, integrand: pictures.KLIntegrandPlot, values: GapValues
+    ) -> None:
+        theme = style.active_theme()
+        size = style.LABEL_SIZE
+        self.posterior = style.math(formulas.TRUE_POSTERIOR, size=size)
+        self.posterior.move_to(fit.axes.c2p(-3.0, 0.3))
+        self.q = style.math(formulas.Q_ENCODER, size=size)
+        self.q.move_to(fit.axes.c2p(3.0, 0.7))
+        self.integrand = style.math(
+            r"\qp \log \frac{\qp}{" + formulas.TRUE_POSTERIOR + "}", size=size
+        )
+        self.integrand.move_to(
+            integrand.axes.c2p(Z_RANGE[0], integrand.axes.y_range[1]), aligned_edge=UP + LEFT
+        )
+        self.area = plots.LabelledNumber(
+            style.tex("area", size=size, color=theme.kl),
+            values.gap,
+            theme.kl,
+            decimals=DECIMALS,
+            size=size,
+        )
+        self.area.next_to(self.integrand, DOWN, buff=0.2).align_to(self.integrand, LEFT)
+        super().__init__(self.posterior, self.q, self.integrand, self.area)

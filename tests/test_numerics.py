@@ -308,8 +308,11 @@ def test_reconstruction_alone_pulls_q_narrow_onto_a_root(q_star):
     assert np.all(np.diff(recon) > 0)
     # Onto the nearest z whose decoder mean is x, and narrower than the ELBO's q.
     root = max(np.roots([MODEL.curvature, MODEL.slope, MODEL.offset - X]).real)
-    assert abs(end.mu - root) < abs(q_star.mu - root) and abs(end.mu - root) < 0.05
-    assert end.s < 0.5 * q_star.s
+    assert abs(end.mu - root) < 0.5 * abs(q_star.mu - root)
+    assert end.s < 0.6 * q_star.s
+    # Left to run, it keeps going: onto the root, ever narrower.
+    far = reconstruction_path(max_points=200, tol=1e-4)[-1].q
+    assert abs(far.mu - root) < 0.01 and far.s < 0.05
     # Alone it costs KL to the prior, and the ELBO is lower than at the balance.
     assert kl_to_prior(end) > kl_to_prior(q_star)
     assert path[-1].elbo < elbo(q_star, X)
