@@ -77,7 +77,10 @@ class EvidenceLowerBound(LectureScene):
             self.play(FadeIn(recon_name), FadeIn(kl_name))
             self.wait(2)
 
-        with self.beat("Together they are the VAE objective, the ELBO.", key_frame="objective"):
+        with self.beat(
+            "Together they are the VAE objective, the ELBO; below, the toy model for x = 2.",
+            key_frame="objective",
+        ):
             heading = style.tex(r"\textbf{The VAE objective:}", size=style.HEADING_SIZE)
             style.at_content_top(heading, buff=0.1)
             heading.to_edge(LEFT, buff=style.SAFE_MARGIN + 0.2)
@@ -91,13 +94,17 @@ class EvidenceLowerBound(LectureScene):
             )
             frame = style.emphasis_box(objective, color=theme.elbo, buff=0.15)
             self.play(FadeIn(heading, shift=0.2 * DOWN), Create(frame))
-            self.wait(2)
+            plot = pulls.plot
+            self.play(Create(plot.axes), FadeIn(plot.z_label, pulls.legend))
+            self.play(Create(plot.prior_curve), Create(plot.likelihood_curve), FadeIn(plot.q_curve))
+            # The prior on top: when the KL term pulls q onto it, both stay visible.
+            self.bring_to_front(plot.prior_curve)
+            self.wait(1.5)
 
         with self.beat(
-            "On the toy model for x = 2, the two terms' values make up the ELBO.",
+            "For the q shown, the two terms' values make up the ELBO's value.",
             key_frame="toy-model",
         ):
-            plot = pulls.plot
             recon_value = TermValue(recon_name, lambda: reconstruction(q()), theme.data)
             kl_value = TermValue(kl_name, lambda: kl_to_prior(q()), theme.kl)
             elbo_value = plots.LabelledNumber(
@@ -108,28 +115,21 @@ class EvidenceLowerBound(LectureScene):
                 size=style.LABEL_SIZE,
             )
             elbo_value.next_to(frame, DOWN, buff=0.2).align_to(objective, LEFT)
-            self.play(Create(plot.axes), FadeIn(plot.z_label, pulls.legend))
-            self.play(
-                Create(plot.prior_curve),
-                Create(plot.likelihood_curve),
-                FadeIn(plot.q_curve),
-                FadeIn(recon_value, kl_value, elbo_value),
-            )
-            # The prior on top: when the KL term pulls q onto it, both stay visible.
-            self.bring_to_front(plot.prior_curve)
-            self.wait(2.5)
+            goals = style.tex(r"\textbf{Maximizing ELBO simultaneously:}", size=style.LABEL_SIZE)
+            goals.move_to([PANEL_LEFT, plot.axes.get_top()[1], 0], aligned_edge=UP + LEFT)
+            self.play(FadeIn(recon_value, kl_value, elbo_value))
+            self.play(FadeIn(goals, shift=0.1 * UP))
+            self.wait(2)
 
         with self.beat(
             "1. Reconstruction alone pulls q narrow onto a z that explains x.",
             key_frame="reconstruction",
         ):
-            goals = style.tex(r"\textbf{Maximizing ELBO simultaneously:}", size=style.LABEL_SIZE)
-            goals.move_to([PANEL_LEFT, plot.axes.get_top()[1], 0], aligned_edge=UP + LEFT)
             first = style.tex(
                 r"1. Improves reconstruction quality", size=style.LABEL_SIZE, color=theme.data
             )
             first.next_to(goals, DOWN, buff=0.3, aligned_edge=LEFT).shift(0.3 * RIGHT)
-            self.play(FadeIn(goals, shift=0.1 * UP), FadeIn(first, shift=0.1 * UP))
+            self.play(FadeIn(first, shift=0.1 * UP))
             self.play(pulls.follower.to_position(pulls.reconstruction_end, PULL_SECONDS))
             self.wait(2)
 

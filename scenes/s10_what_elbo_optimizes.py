@@ -58,10 +58,12 @@ DECIMALS = 3  # enough for the values under each identity to add up exactly
 ROW_SIZE = 32
 PLOT_LEFT = -6.45  # where z = Z_RANGE[0] lies on both plots
 PLOT_WIDTH = 6.2
-DENSITY_TOP = 1.1
+DENSITY_TOP = 1.0  # the fit picture's top (its y_max), under the values of the identities
 DENSITY_AXIS_Y = -0.65
-INTEGRAND_TOP = -1.25
+DENSITY_MAX = 1.9  # q's peak at the fit is 1.78
+INTEGRAND_TOP = -1.4  # the integrand's top (its y_max), under the z numbers of the fit picture
 INTEGRAND_AXIS_Y = -3.0
+INTEGRAND_RANGE = (-0.15, 2.0)  # the integrand at the phi-step's start peaks at 1.96
 BAR_CENTRE = (3.82, -0.65)
 STEP_SECONDS = 4.0
 
@@ -90,17 +92,29 @@ class WhatELBOOptimizes(LectureScene):
             identity = style.math(*formulas.GAP_IDENTITY)
             identity.next_to(heading, DOWN, buff=0.25).align_to(heading, LEFT).shift(0.4 * RIGHT)
             self.play(FadeIn(heading, shift=0.2 * DOWN))
-            self.play(Write(identity), run_time=2)
-            self.wait(1.5)
+            self.play(Write(identity), run_time=1.5)
+            self.wait(1)
 
         with self.beat(
             "Its integrand q log(q/p) is shaded below: the shaded area is the gap.",
             key_frame="integrand",
         ):
-            fit = pictures.FitPlot(q, y_max=1.9, model=model, x_length=PLOT_WIDTH, y_length=1.55)
+            fit = pictures.FitPlot(
+                q,
+                y_max=DENSITY_MAX,
+                model=model,
+                x_length=PLOT_WIDTH,
+                y_length=DENSITY_TOP - DENSITY_AXIS_Y,
+            )
             fit.shift([PLOT_LEFT, DENSITY_AXIS_Y, 0] - fit.axes.c2p(Z_RANGE[0], 0))
+            low, high = INTEGRAND_RANGE
             integrand = pictures.KLIntegrandPlot(
-                q, model, y_min=-0.15, y_max=2.0, x_length=PLOT_WIDTH, y_length=1.7
+                q,
+                model,
+                y_min=low,
+                y_max=high,
+                x_length=PLOT_WIDTH,
+                y_length=(INTEGRAND_TOP - INTEGRAND_AXIS_Y) * (high - low) / high,
             )
             integrand.shift([PLOT_LEFT, INTEGRAND_AXIS_Y, 0] - integrand.axes.c2p(Z_RANGE[0], 0))
             names = CurveNames(fit, integrand, values)
@@ -186,7 +200,7 @@ class WhatELBOOptimizes(LectureScene):
             key_frame="theta-step",
         ):
             offset = model_step.end.offset - model_step.start.offset
-            theta_tag = step_tag(fit, r"$\thetac$-step:", rf"decoder offset ${offset:+.2f}$")
+            theta_tag = step_tag(fit, r"$\thetac$-step:", rf"decoder mean ${offset:+.2f}$")
             self.play(FadeOut(gap_box, missed), FadeIn(theta_tag, shift=0.1 * DOWN), run_time=0.8)
             self.play(model_step.run(STEP_SECONDS))
             self.wait(2)

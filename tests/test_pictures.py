@@ -15,8 +15,11 @@ from scenes.numerics import (
     POOR_START,
     elbo,
     fit_reverse_kl,
+    kl_integrand,
     kl_to_posterior,
     optimiser_path,
+    prior_path,
+    reconstruction_path,
     theta_step,
 )
 from tests.vae_deck import DECK
@@ -153,3 +156,29 @@ def test_kl_integrand_area_drawn_is_the_gap():
     start = optimiser_path()[11].q
     plot = pictures.KLIntegrandPlot(lambda: start, lambda: MODEL, y_min=-0.2, y_max=2.0)
     assert plot.signed_area() == pytest.approx(kl_to_posterior(start), abs=2e-3)
+
+
+def test_slide_10_plots_hold_every_curve_they_draw():
+    # Nothing is clipped at the plots' tops (a clipped integrand would lose area, the gap).
+    from scenes import s10_what_elbo_optimizes as slide
+
+    q_star = fit_reverse_kl()
+    qs = [step.q for step in optimiser_path()[slide.PHI_START :]] + [q_star]
+    models = [MODEL, theta_step(q_star)]
+    z = pictures.z_grid()
+    low, high = slide.INTEGRAND_RANGE
+    for model in models:
+        for q in qs if model == MODEL else [q_star]:
+            integrand = kl_integrand(q, z, OBSERVED_X, model)
+            assert low <= integrand.min() and integrand.max() <= high
+            assert q.pdf(z).max() <= slide.DENSITY_MAX
+        assert model.posterior_density(OBSERVED_X, z).max() <= slide.DENSITY_MAX
+
+
+def test_slide_8_plot_holds_q_on_both_pulls():
+    from scenes import s08_evidence_lower_bound as slide
+
+    z = pictures.z_grid()
+    for step in reconstruction_path() + prior_path():
+        assert step.q.pdf(z).max() <= slide.PLOT_Y_MAX
+    assert np.exp(MODEL.log_likelihood(OBSERVED_X, z)).max() <= slide.PLOT_Y_MAX
