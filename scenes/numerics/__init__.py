@@ -20,6 +20,7 @@ from .toy_model import (
     Gaussian,
     ISRun,
     JensenPicture,
+    LogRatioTail,
     MCEstimate,
     ToyModel,
     elbo,
@@ -30,6 +31,7 @@ from .toy_model import (
     importance_sampling_run,
     jensen_picture,
     kl_to_posterior,
+    log_ratio_tail,
     optimiser_path,
     reverse_kl_local_optima,
 )
@@ -44,6 +46,7 @@ __all__ = [
     "ISRun",
     "JensenPicture",
     "KLVAEResult",
+    "LogRatioTail",
     "MCEstimate",
     "ToyModel",
     "elbo",
@@ -55,6 +58,7 @@ __all__ = [
     "jensen_picture",
     "kl_to_posterior",
     "load_kl_vae",
+    "log_ratio_tail",
     "optimiser_path",
     "reverse_kl_local_optima",
 ]
