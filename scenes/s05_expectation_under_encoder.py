@@ -58,7 +58,7 @@ SEED = 0
 DENSITY_TOP = 0.35  # the moment-matched Gaussian peaks at 0.32
 AXIS_Y = -2.75  # both panels' horizontal axes sit at this height
 PANEL_HEIGHT = 2.0  # the density panel
-PLOT_HEIGHT = 1.8  # the estimate panel (its legend has three rows)
+PLOT_HEIGHT = 1.7  # the estimate panel (its legend has three rows)
 LEGEND_SAMPLE = 0.5  # length of a legend's line sample
 LEGEND_GAP = 0.08
 ESTIMATE_TOP = 0.25  # p(x) = 0.117; early running means above this are clipped to it
@@ -115,7 +115,7 @@ class ExpectationUnderEncoder(DerivationScene):
                 r"\textbf{Why this matters:} We can now estimate this by sampling "
                 r"from $\qp(\z \given \x)$."
             )
-            matters.next_to(headline, DOWN, buff=0.25)
+            matters.next_to(headline, DOWN, buff=0.2)
             self.play(FadeIn(matters, shift=0.1 * DOWN))
             self.wait(2)
 
@@ -126,6 +126,14 @@ class ExpectationUnderEncoder(DerivationScene):
             (style.safe_box()[0] + 0.35 - density.axes.get_left()[0]) * RIGHT
             + (AXIS_Y - density.axes.c2p(0, 0)[1]) * UP
         )
+        encoder_run = importance_sampling_run(fit_reverse_kl(), n=N_SAMPLES, seed=SEED)
+        estimate = EstimatePanel(run, encoder_run)
+        estimate.shift(
+            (style.safe_box()[1] - 0.45 - estimate.axes.get_right()[0]) * RIGHT
+            + (AXIS_Y - estimate.axes.c2p(0, 0)[1]) * UP
+        )
+        # The two legends side by side, tops level (the estimate's has a row more).
+        density.legend.align_to(estimate.legend, UP)
         samples = SampleReadout(density, proposal, run)
         with self.beat(
             "Draw z_i from r, a Gaussian covering both modes; compute p(x, z_i) / r(z_i).",
@@ -147,7 +155,7 @@ class ExpectationUnderEncoder(DerivationScene):
                 + r"\,\big]$",
                 size=style.LABEL_SIZE,
             )
-            any_r.next_to(matters, DOWN, buff=0.3)
+            any_r.next_to(matters, DOWN, buff=0.22)
             self.play(FadeIn(any_r), FadeIn(density), run_time=1.4)
             for i in range(KEY_SAMPLE + 1):
                 if i:
@@ -155,12 +163,6 @@ class ExpectationUnderEncoder(DerivationScene):
                 self.play(*samples.show(i), run_time=0.8 if i == 0 else 0.6)
                 self.wait(0.5 if i < KEY_SAMPLE else 2.0)
 
-        encoder_run = importance_sampling_run(fit_reverse_kl(), n=N_SAMPLES, seed=SEED)
-        estimate = EstimatePanel(run, encoder_run)
-        estimate.shift(
-            (style.safe_box()[1] - 0.45 - estimate.axes.get_right()[0]) * RIGHT
-            + (AXIS_Y - estimate.axes.c2p(0, 0)[1]) * UP
-        )
         with self.beat("Their running mean converges to the true p(x).", key_frame="converged"):
             self.play(samples.clear(KEY_SAMPLE), *samples.more(N_DOTS), run_time=1.2)
             self.play(
@@ -273,8 +275,8 @@ class SampleReadout:
         bottom = DecimalNumber(
             float(self.r.pdf(z)), num_decimal_places=3, font_size=size, color=theme.approx
         )
-        bar = Line(LEFT, RIGHT, stroke_width=2, color=theme.text)
-        bar.set_width(max(top.width, bottom.width) + 0.1)
+        half = (max(top.width, bottom.width) + 0.1) / 2
+        bar = Line(half * LEFT, half * RIGHT, stroke_width=2, color=theme.text)
         fraction = VGroup(top, bar, bottom).arrange(DOWN, buff=0.1)
         value = DecimalNumber(
             float(self.run.weights[i]), num_decimal_places=3, font_size=size, color=theme.text
