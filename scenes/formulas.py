@@ -40,3 +40,11 @@ def expectation_q(*inner: str) -> tuple[str, ...]:
 RATIO = frac(JOINT, Q_ENCODER)
 # log p_theta(x, z) - log q_phi(z|x), inside the bound of slides 6 and 7.
 BOUND = (r"\log", JOINT, "-", r"\log", Q_ENCODER)
+
+# The proposal r(z) of slides 5 and 6: the moment-matched (forward-KL) Gaussian, which covers
+# both posterior modes. It is not the encoder's q_phi(z|x) (the ELBO fit), so it has its own
+# letter; drawn dashed in the encoder's colour (a Gaussian of the same family).
+PROPOSAL_SYMBOL = r"{\color{sym-q}r}"
+PROPOSAL = PROPOSAL_SYMBOL + r"(\z)"
+# p_theta(x, z) / r(z), the importance ratio when sampling from r.
+PROPOSAL_RATIO = frac(JOINT, PROPOSAL)

@@ -32,6 +32,7 @@ from scenes.numerics.toy_model import (
     kl_to_posterior,
     kl_to_prior,
     kl_to_prior_grad,
+    log_ratio_tail,
     optimiser_path,
     prior_path,
     reconstruction,
@@ -399,6 +400,40 @@ def test_jensen_sample_values_converge(q_fwd):
     jp = jensen_picture(q_fwd, X, n=200_000, seed=7)
     assert jp.log_mean_x == pytest.approx(jp.exact_log_mean_x, abs=0.01)
     assert jp.mean_log_x == pytest.approx(jp.exact_mean_log_x, abs=0.05)
+
+
+@pytest.mark.parametrize("threshold", [-9.0, -4.0, -2.7])
+def test_log_ratio_tail_against_a_fine_grid_and_sampling(q_star, q_fwd, threshold):
+    for q in [q_star, q_fwd, Gaussian(0.0, 1.0)]:
+        tail = log_ratio_tail(q, threshold, X)
+        # Independent of the root finding: the indicator summed on a fine grid (its edges are
+        # off by up to a grid step at each crossing: density x step, ~2e-4 for the narrow q).
+        z = fine_grid()
+        dz = z[1] - z[0]
+        weight = q.pdf(z) * dz
+        lx = MODEL.log_joint(X, z) - q.logpdf(z)
+        inside = lx < threshold
+        assert tail.probability == pytest.approx(weight[inside].sum(), abs=1e-3)
+        assert tail.contribution == pytest.approx((weight * lx)[inside].sum(), abs=1e-3)
+        # And by sampling: the share of draws below the threshold.
+        draws = q.sample(200_000, np.random.default_rng(5))
+        share = np.mean(MODEL.log_joint(X, draws) - q.logpdf(draws) < threshold)
+        se = math.sqrt(max(tail.probability * (1 - tail.probability), 1e-12) / 200_000)
+        assert abs(share - tail.probability) < 5 * se + 1e-6
+
+
+def test_log_ratio_tail_limits_and_slide_6_claim(q_fwd):
+    # Every draw is below a high threshold: the tail is all of E_q[log X], the ELBO.
+    everything = log_ratio_tail(q_fwd, 50.0, X)
+    assert everything.probability == pytest.approx(1.0, abs=1e-12)
+    assert everything.contribution == pytest.approx(elbo(q_fwd, X), abs=1e-9)
+    assert log_ratio_tail(q_fwd, -1e5, X).probability < 1e-9
+    # Slide 6's sentence: about 1 draw in 9 from the moment-matched Gaussian has log X < -9,
+    # and those draws bring most of the exact E[log X]; the 12 samples shown have none.
+    tail = log_ratio_tail(q_fwd, -9.0, X)
+    assert 1 / 10 < tail.probability < 1 / 8
+    assert tail.contribution < 0.5 * elbo(q_fwd, X)
+    assert jensen_picture(q_fwd, X, n=12, seed=0).log_x.min() > -9.0
 
 
 def test_random_functions_are_deterministic(q_star):

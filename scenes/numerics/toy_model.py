@@ -26,7 +26,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import integrate, optimize
-from scipy.special import logsumexp
+from scipy.special import logsumexp, ndtr
 
 __all__ = [
     "ToyModel",
@@ -34,6 +34,7 @@ __all__ = [
     "FitStep",
     "JensenPicture",
     "ISRun",
+    "LogRatioTail",
     "MCEstimate",
     "MODEL",
     "OBSERVED_X",
@@ -48,6 +49,7 @@ __all__ = [
     "reverse_kl_local_optima",
     "optimiser_path",
     "jensen_picture",
+    "log_ratio_tail",
     "importance_sampling_run",
     "elbo_monte_carlo",
     "ElboParts",
@@ -688,3 +690,58 @@ def theta_step(
         slope=model.slope,
         offset=model.offset + step,
     )
+
+
+class LogRatioTail(NamedTuple):
+    """The part of E_q[log X], X = p(x, z) / q(z|x), from draws whose log X is below a threshold.
+
+    Attributes:
+        probability: P_q(log X < threshold), the share of draws from q that land there.
+        contribution: E_q[log X; log X < threshold], what those draws add to E_q[log X]
+            (the rest, E_q[log X] - contribution, comes from the other draws).
+    """
+
+    probability: float
+    contribution: float
+
+
+def log_ratio_tail(
+    q: Gaussian, threshold: float, x: float = OBSERVED_X, model: ToyModel = MODEL
+) -> LogRatioTail:
+    """How much of E_q[log X] (the ELBO of q) comes from draws with log X < ``threshold``.
+
+    Why slide 6's 12-sample E[log X] sits far above the exact one: for a wide q, a few draws
+    land far beyond both modes, where p(x, z) is tiny and log X very negative; they weigh in
+    the exact mean but a dozen samples rarely contain one. By quadrature: the z where
+    log X = threshold are bracketed on a grid and refined (brentq), q's mass between them
+    comes from its CDF and the contribution from adaptive quadrature on each interval.
+    """
+    half = 15.0 * q.s  # q's mass beyond 15 s is below 1e-50
+
+    def below(z: ArrayLike) -> FloatArray:
+        return model.log_joint(x, z) - q.logpdf(z) - threshold
+
+    lo, hi = q.mu - half, q.mu + half
+    grid = np.linspace(lo, hi, 20_001)
+    sign = np.sign(below(grid))
+    crossings = np.nonzero(sign[:-1] != sign[1:])[0]
+    roots = [
+        optimize.brentq(lambda t: float(below(t)), grid[i], grid[i + 1], xtol=1e-14)
+        for i in crossings
+    ]
+    edges = [lo, *roots, hi]
+    probability = contribution = 0.0
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        if float(below(0.5 * (a + b))) >= 0:
+            continue
+        probability += float(ndtr((b - q.mu) / q.s) - ndtr((a - q.mu) / q.s))
+        val, _ = integrate.quad(
+            lambda t: float(q.pdf(t)) * (float(below(t)) + threshold),
+            a,
+            b,
+            limit=200,
+            epsabs=1e-13,
+            epsrel=1e-12,
+        )
+        contribution += val
+    return LogRatioTail(probability, contribution)
