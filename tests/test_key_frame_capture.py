@@ -11,7 +11,7 @@ from lecturekit.deck import load_deck
 from lecturekit.render.headless import run_headless
 from tests.fake_decks import copy_deck
 
-SCENE = '''
+SCENE = """
 from manim import FadeIn, Square
 
 from lecturekit.scene.lecture import LectureScene
@@ -25,7 +25,7 @@ class Translucent(LectureScene):
             self.play(FadeIn(square), run_time=0.5)
         with self.beat("The same square, a second later.", key_frame="after-wait"):
             self.wait(1)
-'''
+"""
 
 
 def test_a_translucent_area_looks_the_same_after_a_wait(tmp_path: Path) -> None:
