@@ -3,7 +3,9 @@
 Inside the bound, the joint p_theta(x, z) expands into decoder times prior; the log of the
 product splits into a sum; linearity of the expectation regroups the terms; the second group is
 a KL divergence. The two terms are named (reconstruction, regularization) and the slide's
-interpretation table closes the scene.
+interpretation table closes the scene. The chain fills the slide's height at full formula size
+(so the subscripts of E_q stay legible); the result and the table are centred in the content
+area at a size where the table's subscripts read at 480p.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Brace,
     FadeIn,
     FadeOut,
     LaggedStart,
+    Mobject,
     ReplacementTransform,
     VGroup,
 )
@@ -28,8 +32,11 @@ from scenes.formulas import BOUND, expectation_q
 Q = formulas.Q_ENCODER
 DECODER = formulas.DECODER
 PRIOR = formulas.PRIOR
-SIZE = style.MATH_SIZE - 4  # five chain lines and their reasons share the slide
-RELATION_X = -3.3  # the chain's relation signs line up here, reasons to their left
+SIZE = style.MATH_SIZE  # the chain; its widest line (the regrouped one) just fits the frame
+RELATION_X = -3.9  # the chain's relation signs line up here, reasons to their left
+CHAIN_GAP = 0.42  # between chain lines: five lines and the step fill the content height
+TABLE_MATH_SIZE = style.MATH_SIZE + 4  # first-level subscripts (E_q) at font size 30 or more
+NAME_SIZE = style.LABEL_SIZE + 4
 
 
 class DecomposingTheBound(DerivationScene):
@@ -45,7 +52,7 @@ class DecomposingTheBound(DerivationScene):
                 r"$\pt(\x, \z) = \pt(\x \given \z) \cdot \p(\z)$."
             )
             bound = style.math(formulas.LOG_EVIDENCE, r"\geq", *expectation_q(*BOUND), size=SIZE)
-            self.place_line(bound, step, buff=0.35)
+            self.place_line(bound, step, buff=0.3)
             bound.shift((RELATION_X - bound[1].get_left()[0]) * RIGHT)
             self.play(FadeIn(bound))
             self.wait(2)
@@ -58,11 +65,11 @@ class DecomposingTheBound(DerivationScene):
                 *expectation_q(r"\log", r"\big(", DECODER, r"\,", PRIOR, r"\big)", "-", r"\log", Q),
                 size=SIZE,
             )
-            self.place_line(expanded, bound, buff=0.25, align=bound[1])
+            self.place_line(expanded, bound, buff=CHAIN_GAP, align=bound[1])
             why_joint = self.derive(
                 bound,
                 expanded,
-                why=r"$\pt(\x, \z) = \pt(\x \given \z)\, \p(\z)$",
+                why=r"$\pt(\x, \z) =$\\ $\pt(\x \given \z)\, \p(\z)$",
                 key_map={r"\geq": "="},
                 split={formulas.JOINT: (DECODER, PRIOR)},
                 why_side=LEFT,
@@ -74,9 +81,9 @@ class DecomposingTheBound(DerivationScene):
                 *expectation_q(r"\log", DECODER, "+", r"\log", PRIOR, "-", r"\log", Q),
                 size=SIZE,
             )
-            self.place_line(summed, expanded, buff=0.25, align=bound[1])
+            self.place_line(summed, expanded, buff=CHAIN_GAP, align=bound[1])
             why_sum = self.derive(
-                expanded, summed, why=r"$\log ab = \log a + \log b$", why_side=LEFT
+                expanded, summed, why=r"$\log ab =$\\ $\log a + \log b$", why_side=LEFT
             )
 
         with self.beat(
@@ -89,14 +96,14 @@ class DecomposingTheBound(DerivationScene):
                 *expectation_q(r"\log", Q, "-", r"\log", PRIOR),
                 size=SIZE,
             )
-            self.place_line(regrouped, summed, buff=0.25, align=bound[1])
+            self.place_line(regrouped, summed, buff=CHAIN_GAP, align=bound[1])
             why_linear = self.derive(summed, regrouped, why=r"linearity of $\E$", why_side=LEFT)
 
         with self.beat(
             "The second expectation is the KL divergence from q(z|x) to the prior.", key_frame="kl"
         ):
             elbo = style.math("=", *formulas.ELBO_RHS, size=SIZE)
-            self.place_line(elbo, regrouped, buff=0.25, align=bound[1])
+            self.place_line(elbo, regrouped, buff=CHAIN_GAP, align=bound[1])
             half = 1 + len(expectation_q(r"\log", DECODER))  # "=" and the first expectation
             moving = regrouped.copy()
             self.play(
@@ -106,7 +113,7 @@ class DecomposingTheBound(DerivationScene):
                 ReplacementTransform(VGroup(*moving[half + 1 :]), elbo[3]),
                 run_time=2,
             )
-            why = self.why(r"$\KL = \E_{\q}[\log \q - \log \p]$", elbo, side=LEFT)
+            why = self.why(r"definition\\ of $\KL$", elbo, side=LEFT)
             self.play(FadeIn(why))
             self.wait(2.6)
 
@@ -118,24 +125,32 @@ class DecomposingTheBound(DerivationScene):
                 step, bound, expanded, summed, regrouped, why_joint, why_sum, why_linear, why
             )
             self.play(FadeOut(chain))
-            result = style.math(formulas.LOG_EVIDENCE, r"\geq", *formulas.ELBO_RHS)
-            result.next_to([0, style.content_top(), 0], DOWN, buff=0.3)
+            # The result, its named terms and the table below, centred in the content area.
+            result = style.math(
+                formulas.LOG_EVIDENCE, r"\geq", *formulas.ELBO_RHS, size=style.MATH_SIZE + 4
+            )
+            names = VGroup(
+                self._name(result[2], "Reconstruction", theme.data),
+                self._name(result[4], "Regularization", theme.kl),
+            )
+            table = self._interpretation_table()
+            table.next_to(names, DOWN, buff=0.75).set_x(0)
+            layout = VGroup(result, names, table)
+            _, _, bottom, _ = style.safe_box()
+            layout.shift(((style.content_top() + bottom) / 2 - layout.get_y()) * UP)
             self.play(
                 ReplacementTransform(elbo[1:], result[2:]),
                 ReplacementTransform(elbo[0], result[1]),
                 FadeIn(result[0]),
                 run_time=1.6,
             )
-            reconstruction = self.name_term(result[2], "Reconstruction", theme.data)
-            regularization = self.name_term(result[4], "Regularization", theme.kl)
-            self.wait(2.6)
+            self.play(LaggedStart(*(FadeIn(n, shift=0.15 * DOWN) for n in names), lag_ratio=0.5))
+            self.wait(3)
 
         with self.beat(
             "Reconstruction: explain x. Regularization: keep the encoder near the prior.",
             key_frame="interpretation",
         ):
-            table = self._interpretation_table()
-            table.next_to(VGroup(reconstruction, regularization), DOWN, buff=0.8).set_x(0)
             self.play(FadeIn(VGroup(table.header, table.rule)))
             self.play(
                 LaggedStart(*(FadeIn(row, shift=0.1 * UP) for row in table.rows), lag_ratio=0.6),
@@ -143,15 +158,22 @@ class DecomposingTheBound(DerivationScene):
             )
             self.wait(4)
 
+    def _name(self, term: Mobject, name: str, color: str) -> VGroup:
+        """A brace under a term and its name, in the formulas' face (like the kit's TermName,
+        whose label is still in the sans face)."""
+        brace = Brace(term, DOWN, buff=0.1, color=self.theme.muted)
+        label = style.tex(name, size=NAME_SIZE, color=color).next_to(brace, DOWN, buff=0.1)
+        return VGroup(brace, label)
+
     def _interpretation_table(self) -> style.Table:
         rows = [
             [
-                style.math(formulas.RECONSTRUCTION, size=SIZE - 4),
+                style.math(formulas.RECONSTRUCTION, size=TABLE_MATH_SIZE),
                 style.tex(r"\textbf{Reconstruction}: How well does the decoder explain $\x$?"),
             ],
             [
-                style.math(formulas.KL_TO_PRIOR, size=SIZE - 4),
+                style.math(formulas.KL_TO_PRIOR, size=TABLE_MATH_SIZE),
                 style.tex(r"\textbf{Regularization}: Keep encoder close to prior"),
             ],
         ]
-        return style.Table(["Term", "Interpretation"], rows, column_gap=0.45)
+        return style.Table(["Term", "Interpretation"], rows, column_gap=0.45, row_gap=0.45)

@@ -567,3 +567,57 @@ def test_numerics_import_no_manim():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True)
+
+
+# --- slides 1, 2 and 4: crossings, grid cost, the rewritten integrand ---------------------
+
+
+def test_decoder_crosses_the_observed_x_twice_next_to_the_posterior_modes():
+    from scenes.numerics.toy_model import decoder_crossings
+
+    crossings = decoder_crossings(X)
+    assert len(crossings) == 2 and crossings[0] < 0 < crossings[1]
+    assert np.allclose(MODEL.decoder_mean(crossings), X, atol=1e-12)
+    # Each mode of p(z|x) lies next to a crossing, pulled towards the prior's centre.
+    for crossing, mode in zip(crossings, MODEL.posterior_modes(X), strict=True):
+        assert abs(mode - crossing) < 0.1
+        assert abs(mode) < abs(crossing)
+    # A level below the decoder's minimum is never crossed.
+    assert len(decoder_crossings(float(MODEL.decoder_mean(-0.25)) - 0.1)) == 0
+
+
+def test_grid_evaluations_grow_as_points_to_the_dimension():
+    from scenes.numerics.toy_model import GRID_POINTS_PER_DIM, grid_evaluations
+
+    assert GRID_POINTS_PER_DIM == 100
+    assert grid_evaluations(1) == 100
+    assert grid_evaluations(2) == 10_000
+    assert grid_evaluations(50) == 10**100
+    assert grid_evaluations(3, points_per_dim=7) == 343
+    with pytest.raises(ValueError):
+        grid_evaluations(0)
+
+
+def test_a_hundred_point_grid_gives_p_of_x_in_one_dimension():
+    from scenes.numerics.toy_model import grid_evidence
+
+    grid = grid_evidence(X)
+    assert grid.evaluations == 100
+    assert np.array_equal(grid.joint, MODEL.joint_density(X, grid.z))
+    assert grid.running[0] == 0.0 and np.all(np.diff(grid.running) >= 0)
+    assert abs(grid.value - math.exp(LOG_PX)) < 1e-12
+    # Ten points are too few: the grid only works when it resolves the modes.
+    assert abs(grid_evidence(X, n=10).value - math.exp(LOG_PX)) > 1e-3
+
+
+def test_rewritten_integrand_is_the_joint_with_the_same_area(q_fwd):
+    from scenes.numerics.toy_model import rewritten_integrand
+
+    picture = rewritten_integrand(q_fwd, X)
+    assert np.allclose(picture.product, picture.joint, rtol=1e-12, atol=1e-300)
+    assert np.allclose(picture.q, q_fwd.pdf(picture.z))
+    assert abs(picture.product_area - picture.evidence) < 1e-12
+    # The moment-matched Gaussian covers both modes: its ratio stays small enough to draw.
+    assert picture.ratio.max() < 1.0
+    left, right = MODEL.posterior_modes(X)
+    assert q_fwd.pdf(left) > 0.05 and q_fwd.pdf(right) > 0.05

@@ -71,6 +71,7 @@ def run_headless(
         if capture:
             from lecturekit.scene.lecture import KeyFrame
 
+            scene.renderer.static_image = None  # see LectureScene.key_frame
             scene.renderer.update_frame(scene, ignore_skipping=True)
             pixels = scene.renderer.get_frame().copy()
             scene.key_frames.append(KeyFrame("last", scene.time, pixels))

@@ -147,6 +147,10 @@ class LectureScene(Scene):
         """Mark the current picture as a key frame, and start a new presenter section."""
         pixels = None
         if self.capture_key_frames:
+            # After a play or wait the renderer keeps an image of the static mobjects as the
+            # background of its next update; drawing every mobject on it draws the static ones
+            # twice (a translucent area shows darker than in the video). Start from a clean one.
+            self.renderer.static_image = None
             self.renderer.update_frame(self, ignore_skipping=True)
             pixels = np.array(self.renderer.get_frame(), copy=True)
         self.key_frames.append(KeyFrame(name, self.time, pixels))

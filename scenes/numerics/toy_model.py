@@ -745,3 +745,130 @@ def log_ratio_tail(
         )
         contribution += val
     return LogRatioTail(probability, contribution)
+
+
+# Slides 1, 2 and 4: where x is explained, what a grid costs, and the rewritten integrand.
+
+GRID_POINTS_PER_DIM = 100
+"""Points per axis of the grid slide 2 integrates on (in 1-D it gives p(x) to rounding)."""
+
+
+def decoder_crossings(x: float = OBSERVED_X, model: ToyModel = MODEL) -> FloatArray:
+    """Every z whose decoder mean is x (f(z) = x), ascending.
+
+    These are the z that explain x best (p(x|z) is largest there); the prior pulls each mode
+    of p(z|x) slightly towards 0 from them. Two for ``OBSERVED_X``: -1.69 and 1.19.
+    """
+    roots = np.roots([model.curvature, model.slope, model.offset - x])
+    return np.sort(roots[np.abs(roots.imag) < 1e-12].real)
+
+
+def grid_evaluations(dims: int, points_per_dim: int = GRID_POINTS_PER_DIM) -> int:
+    """Evaluations of p(x, z) that a grid with ``points_per_dim`` points per axis needs over a
+    ``dims``-dimensional z: ``points_per_dim ** dims``, an exact integer."""
+    if dims < 1 or points_per_dim < 1:
+        raise ValueError(f"need dims >= 1 and points_per_dim >= 1, got {dims}, {points_per_dim}")
+    return points_per_dim**dims
+
+
+@dataclass(frozen=True)
+class GridIntegral:
+    """p(x) as the trapezoid rule over an evenly spaced grid of z in ``Z_RANGE``.
+
+    Attributes:
+        z: the grid, shape (n,).
+        joint: p(x, z) at each grid point (one evaluation each), shape (n,).
+        running: the integral from Z_RANGE[0] up to each grid point, shape (n,).
+    """
+
+    z: FloatArray
+    joint: FloatArray
+    running: FloatArray
+
+    @property
+    def evaluations(self) -> int:
+        """How many times p(x, z) was evaluated."""
+        return len(self.z)
+
+    @property
+    def value(self) -> float:
+        """The whole integral: the grid's estimate of p(x)."""
+        return float(self.running[-1])
+
+
+def grid_evidence(
+    x: float = OBSERVED_X, n: int = GRID_POINTS_PER_DIM, model: ToyModel = MODEL
+) -> GridIntegral:
+    """p(x) by the trapezoid rule on ``n`` evenly spaced z over ``Z_RANGE`` (slide 2)."""
+    z = np.linspace(Z_RANGE[0], Z_RANGE[1], n)
+    joint = model.joint_density(x, z)
+    steps = 0.5 * (joint[1:] + joint[:-1]) * np.diff(z)
+    return GridIntegral(z, joint, np.concatenate([[0.0], np.cumsum(steps)]))
+
+
+@dataclass(frozen=True)
+class RewrittenIntegrand:
+    """The integrand of log p(x) rewritten with a density q: q(z) times p(x, z) / q(z).
+
+    Attributes:
+        z: the grid, shape (n,).
+        q: q(z), shape (n,).
+        ratio: p(x, z) / q(z), shape (n,).
+        product: q(z) * ratio, computed as that product, shape (n,).
+        joint: p(x, z) computed directly, shape (n,).
+        product_area: the integral of the product over z, by adaptive quadrature.
+        evidence: p(x), by ``ToyModel.evidence`` (an independent integral).
+    """
+
+    z: FloatArray
+    q: FloatArray
+    ratio: FloatArray
+    product: FloatArray
+    joint: FloatArray
+    product_area: float
+    evidence: float
+
+
+def rewritten_integrand(
+    q: Gaussian, x: float = OBSERVED_X, n: int = 801, model: ToyModel = MODEL
+) -> RewrittenIntegrand:
+    """q, the ratio p(x, z) / q(z) and their product on ``n`` z over ``Z_RANGE`` (slide 4).
+
+    Use a q that covers both posterior modes (``fit_forward_kl()``): the ratio of the
+    narrow ELBO fit is ~5e29 on the left mode (and ~4e50 inside Z_RANGE): no plot shows it.
+    """
+    z = np.linspace(Z_RANGE[0], Z_RANGE[1], n)
+
+    def ratio_of(t: ArrayLike) -> FloatArray:
+        return np.exp(model.log_joint(x, t) - q.logpdf(t))
+
+    qz, ratio = q.pdf(z), ratio_of(z)
+    area, _ = integrate.quad(
+        lambda t: float(q.pdf(t) * ratio_of(t)),
+        -_Z_CUT,
+        _Z_CUT,
+        points=tuple(model.posterior_modes(x)),
+        limit=400,
+        epsabs=1e-14,
+        epsrel=1e-12,
+    )
+    return RewrittenIntegrand(
+        z=z,
+        q=qz,
+        ratio=ratio,
+        product=qz * ratio,
+        joint=model.joint_density(x, z),
+        product_area=area,
+        evidence=model.evidence(x),
+    )
+
+
+__all__ += [
+    "GRID_POINTS_PER_DIM",
+    "GridIntegral",
+    "RewrittenIntegrand",
+    "decoder_crossings",
+    "grid_evaluations",
+    "grid_evidence",
+    "rewritten_integrand",
+]
