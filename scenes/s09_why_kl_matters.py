@@ -342,7 +342,7 @@ class WhyKLMatters(LectureScene):
             self.wait(3)
 
         with self.beat(
-            "Why a line? A 1-D crescent needs one direction; KL sends the other back to p(z).",
+            "Why a line? One direction fits a 1-D crescent; KL returns the other to p(z).",
             key_frame="one-direction",
         ):
             usage = latent_usage(runs[1])
