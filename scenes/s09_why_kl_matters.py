@@ -29,6 +29,7 @@ from manim import (
     PI,
     RIGHT,
     UP,
+    Animation,
     ArcBetweenPoints,
     Arrow,
     Circle,
@@ -100,6 +101,12 @@ class View:
         return cls(
             centre, np.zeros(2), min(PANEL_WIDTH, PANEL_HEIGHT) / (2 * (half_range + margin))
         )
+
+
+def swap(old: Mobject, new: Mobject) -> tuple[Animation, Animation]:
+    """One text (or labelled arrow) giving way to the next: a cross-fade, not a morph (a
+    morph between different words shows garbled glyphs half-way)."""
+    return FadeOut(old, shift=0.1 * UP), FadeIn(new, shift=0.1 * UP)
 
 
 def dots(
@@ -180,7 +187,16 @@ class WhyKLMatters(LectureScene):
             middle_data = dots(x_middle(data), theme.data, opacity=0.85)
             self.play(FadeIn(lead), Create(frames), FadeIn(side_titles), FadeIn(middle_title))
             self.play(FadeIn(middle_data))
-            self.wait(2)
+            # The same points train both runs: they move out to both sides (and stay there,
+            # to compare what each run generates with).
+            side_data = VGroup(*(dots(v(data), theme.data, opacity=0.8) for v in x_sides))
+            tags = VGroup(*(self._space_tag(r"\x", c) for c in (LEFT_PANEL, RIGHT_PANEL)))
+            self.play(
+                *(ReplacementTransform(middle_data.copy(), d) for d in side_data),
+                FadeIn(tags),
+                run_time=1.5,
+            )
+            self.wait(1)
 
         # -- 1. Enables generation ---------------------------------------------------------
         with self.beat("1. Enables generation: at test time, we sample z from the prior p(z)."):
@@ -189,16 +205,8 @@ class WhyKLMatters(LectureScene):
                 r"If encoder pushes latents away",
                 r"from prior, decoder never sees those regions.",
             )
-            side_data = VGroup(*(dots(v(data), theme.data, opacity=0.8) for v in x_sides))
-            tags = VGroup(*(self._space_tag(r"\x", c) for c in (LEFT_PANEL, RIGHT_PANEL)))
-            # The data move out to both sides (for comparison); the middle becomes latent space.
-            self.play(
-                ReplacementTransform(lead, reason),
-                *(ReplacementTransform(middle_data.copy(), s) for s in side_data),
-                FadeOut(middle_data),
-                FadeIn(tags),
-                run_time=1.5,
-            )
+            # The middle becomes latent space.
+            self.play(*swap(lead, reason), FadeOut(middle_data))
             axes_mid = self._latent_axes(z_middle)
             prior_mid = self._prior(z_middle)
             samples = dots(z_middle(runs[0].prior_samples), theme.latent, radius=0.035)
@@ -211,7 +219,7 @@ class WhyKLMatters(LectureScene):
                 ]
             )
             self.play(
-                ReplacementTransform(middle_title, new_title),
+                *swap(middle_title, new_title),
                 FadeIn(axes_mid),
                 Create(prior_mid),
                 FadeIn(legend),
@@ -280,10 +288,10 @@ class WhyKLMatters(LectureScene):
             )
             new_title = self._title(r"data $\x$", frames[1])
             self.play(
-                ReplacementTransform(reason, reason_2),
+                *swap(reason, reason_2),
                 FadeOut(VGroup(side_data, *decoded_rings, tags, metrics)),
                 FadeOut(VGroup(axes_mid, prior_mid, samples, arrows)),
-                ReplacementTransform(middle_title, new_title),
+                *swap(middle_title, new_title),
             )
             reason, middle_title = reason_2, new_title
             middle_data = dots(x_middle(data), theme.data, opacity=0.85)
@@ -315,7 +323,7 @@ class WhyKLMatters(LectureScene):
                 FadeIn(axes_sides),
                 Create(priors),
                 FadeIn(arrows),
-                ReplacementTransform(legend, new_legend),
+                *swap(legend, new_legend),
             )
             legend = new_legend
             # Each data point goes through both encoders to its code (the mean of its q).
@@ -386,7 +394,7 @@ class WhyKLMatters(LectureScene):
                 ]
             )
             self.play(
-                ReplacementTransform(reason, reason_3),
+                *swap(reason, reason_3),
                 FadeOut(VGroup(why_line, *(p.ellipses for p in posteriors))),
                 unused.animate.scale(1 / 1.3).set_color(theme.latent),
                 *(p.means.animate.set_opacity(0.3) for p in posteriors),
@@ -429,7 +437,7 @@ class WhyKLMatters(LectureScene):
             key_frame="interpolation",
         ):
             new_arrows = PanelArrows("decoder", theme.posterior, outward=False)
-            self.play(ReplacementTransform(arrows, new_arrows))
+            self.play(*swap(arrows, new_arrows))
             arrows = new_arrows
             images = [
                 DecodedSteps(x_middle(r.interp_decoded[::PATH_STRIDE]), dashed=(r.beta == 0))
