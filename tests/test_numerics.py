@@ -557,6 +557,27 @@ def test_kl_term_enables_generation_and_interpolation(vae_results):
     assert r0.interp_to_data > 4 * r1.interp_to_data
 
 
+def test_latent_usage_adds_up_to_the_runs_kl(vae_results):
+    for r in vae_results.values():
+        usage = kl_vae.latent_usage(r)
+        assert usage.mean_kl.sum() == pytest.approx(r.mean_kl, rel=1e-12)
+        assert np.allclose(usage.mean_std, r.post_std.mean(0))
+        assert np.allclose(usage.spread_of_means, r.post_mean.std(0))
+
+
+def test_with_kl_one_latent_direction_carries_the_crescent(vae_results):
+    # What slide 9 says about the line the beta = 1 codes lie on: the decoder needs one
+    # direction (z2); the KL returns the other (z1) to the prior N(0, 1).
+    used = kl_vae.latent_usage(vae_results[1])
+    assert used.spread_of_means[0] < 0.05 < 0.9 < used.spread_of_means[1]
+    assert abs(used.mean_of_means[0]) < 0.05
+    assert abs(used.mean_std[0] - 1.0) < 0.05 and used.mean_std[1] < 0.2
+    assert used.mean_kl[0] < 0.01 < 1.0 < used.mean_kl[1]
+    # Without the KL term both directions are used, and q is a point in both.
+    free = kl_vae.latent_usage(vae_results[0])
+    assert np.all(free.spread_of_means > 0.5) and np.all(free.mean_std < 0.01)
+
+
 # --- hygiene ----------------------------------------------------------------------------
 
 

@@ -69,6 +69,8 @@ __all__ = [
     "PROVENANCE_PATH",
     "REGENERATE",
     "METRIC_TOLERANCES",
+    "LatentUsage",
+    "latent_usage",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -337,6 +339,38 @@ def metrics_of(arrays: dict[str, FloatArray]) -> dict[str, float]:
         "interp_to_data": float(_nearest_distance(arrays["interp_decoded"], data).mean()),
         "recon_rmse": float(np.sqrt(np.mean((arrays["reconstruction"] - data) ** 2))),
     }
+
+
+@dataclass(frozen=True)
+class LatentUsage:
+    """How a run uses each latent dimension, averaged over the data (arrays of shape (2,)).
+
+    Attributes:
+        mean_of_means: mean over data of q(z|x_n)'s mean, per dimension.
+        spread_of_means: standard deviation over data of q(z|x_n)'s mean: how far the codes
+            move along the dimension as x changes (0 for a dimension no x uses).
+        mean_std: mean over data of q(z|x_n)'s standard deviation.
+        mean_kl: mean over data of KL(q(z_d|x_n) || N(0, 1)); the dimensions' KLs add up to
+            ``KLVAEResult.mean_kl`` (q and the prior are diagonal Gaussians).
+    """
+
+    mean_of_means: FloatArray
+    spread_of_means: FloatArray
+    mean_std: FloatArray
+    mean_kl: FloatArray
+
+
+def latent_usage(result: KLVAEResult) -> LatentUsage:
+    """Per-dimension use of the latent space by ``result``'s encoder (slide 9: with the KL
+    term, one dimension carries the 1-D crescent and the other is returned to the prior)."""
+    mean, std = result.post_mean, result.post_std
+    kl = 0.5 * (mean**2 + std**2 - 1.0) - np.log(std)
+    return LatentUsage(
+        mean_of_means=mean.mean(0),
+        spread_of_means=mean.std(0),
+        mean_std=std.mean(0),
+        mean_kl=kl.mean(0),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
