@@ -14,6 +14,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+from scipy.signal import correlate
 
 from lecturekit.video.captions import Cue
 
@@ -150,7 +151,7 @@ def sync_offsets(
         if len(seg) < len(ref):
             offsets.append(None)
             continue
-        scores = np.correlate(seg, ref, mode="valid")
+        scores = correlate(seg, ref, mode="valid", method="fft")
         offsets.append((lo + int(np.argmax(scores)) - at) / rate)
     return offsets
 
