@@ -1,6 +1,7 @@
 """A deck's narration script, for its author: what each beat shows, says, and how it will time.
 
     python -m lecturekit.narration.script [--deck DIR] [--scene NAME ...] [--speak] [--phonemes]
+                                          [--voice PATH.onnx]
 
 Runs each scene headless (animations skipped: seconds per scene, no video) and prints its beats
 in order: the caption, the spoken text split into the sentences the voice will say, and the
@@ -150,8 +151,9 @@ def _print_scene(
     "--deck",
     "deck_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path(__file__).resolve().parents[2] / "scenes",
+    default=Path("scenes"),
     show_default=True,
+    help="The deck folder (deck.toml and its scene modules).",
 )
 @click.option("--scene", "scene_names", multiple=True, metavar="NAME", help="Repeatable.")
 @click.option("--speak", "speak_", is_flag=True, help="Synthesise and show narrated timing.")
