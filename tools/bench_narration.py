@@ -140,11 +140,13 @@ class NarrationReport:
                 ratio = statistics.median(self.narrated_render) / statistics.median(
                     self.silent_render
                 )
-                lines += [
-                    f"Narrated / silent: {ratio:.2f}x; video {self.narrated_seconds_of_video:.1f} s "
-                    f"narrated vs {self.silent_seconds_of_video:.1f} s silent.",
-                    "",
-                ]
+                lines.append(f"Narrated / silent render time: {ratio:.2f}x.")
+            if self.narrated_seconds_of_video and self.silent_seconds_of_video:
+                lines.append(
+                    f"The narrated video lasts {self.narrated_seconds_of_video:.1f} s, the "
+                    f"silent one {self.silent_seconds_of_video:.1f} s."
+                )
+            lines.append("")
         return lines
 
 
