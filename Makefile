@@ -8,8 +8,9 @@ PYTEST_ARGS ?=
 setup:
 	@scripts/bootstrap.sh
 
+# `make video NARRATION=1`: the narrated version (media/<slug>-<quality>-narrated.mp4) instead.
 video: setup
-	$(PY) render.py --quality $(QUALITY)
+	$(PY) render.py --quality $(QUALITY) $(if $(NARRATION),--narration)
 
 test: setup
 	$(PY) -m pytest $(if $(UPDATE_SNAPSHOTS),--update-snapshots) $(PYTEST_ARGS)
@@ -28,7 +29,8 @@ lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 
-# Measures render speed on this machine (minutes; not part of `make test`) -> BENCHMARKS.md.
+# Measures render speed on this machine (minutes; not part of `make test`) -> BENCHMARKS.md,
+# narration included (BENCH_ARGS=--narration-only: speech and the narrated render only).
 BENCH_ARGS ?=
 bench: setup
 	$(PY) tools/bench.py $(BENCH_ARGS)

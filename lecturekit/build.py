@@ -5,6 +5,11 @@ The final video is stitched into a temporary file beside its final path, checked
 per-scene files are published. If a scene fails, the stitch or the check fails, or the run is
 interrupted, no final file changes: the previous good video stays, byte for byte.
 
+A narrated target (``render.py --narration``) renders its own scenes (each beat lasts as long
+as its speech) and then, instead of stitching, joins their videos by stream copy with all the
+audio encoded once (:mod:`lecturekit.narration.assemble`); its per-scene files carry their
+audio and its captions are the spoken text.
+
 A run where every scene came from the cache and the final video is the one the previous run
 wrote from those same scenes does not stitch again: :attr:`Target.final_manifest
 <lecturekit.render.target.Target.final_manifest>` records which scene videos (by SHA-256) the
@@ -107,23 +112,37 @@ def build_video(
         return build
     build.chapters = chapters_for(results)
     build.video = target.video
+    # The files a lecturer gets per scene: the renders, or (narrated) each with its audio
+    # and spoken captions, made beside the render in its cache entry.
+    files = results
+    if target.narration is not None:
+        from lecturekit.narration.assemble import narrate_scenes
+
+        t = time.perf_counter()
+        files = narrate_scenes(results, target, on_event)
+        build.timings["narrate"] = time.perf_counter() - t
     manifest = target.final_manifest
-    if _is_current(results, build.video, manifest):
+    if _is_current(files, build.video, manifest):
         build.up_to_date = True
-        build.scene_files = publish_scene_files(results, target)
+        build.scene_files = publish_scene_files(files, target)
         on_event(f"{build.video.name}: up to date")
         build.seconds = time.perf_counter() - started
         return build
 
     with atomic_path(build.video) as tmp:
         t = time.perf_counter()
-        stitch([r.video for r in results], tmp, build.chapters)
+        if target.narration is not None:  # video copied, all the audio encoded once
+            from lecturekit.narration.assemble import mux_narrated_lecture
+
+            mux_narrated_lecture(results, tmp, build.chapters, target)
+        else:
+            stitch([r.video for r in results], tmp, build.chapters)
         build.timings["stitch"] = time.perf_counter() - t
         t = time.perf_counter()
         check_stitched(tmp, [r.facts for r in results], target.quality)
         build.timings["validate"] = time.perf_counter() - t
-        build.scene_files = publish_scene_files(results, target)
-    write_lecture_outputs(results, build.chapters, build.video, target, on_event)
-    write_text_atomic(manifest, json.dumps(_manifest(results, build.video), indent=1))
+        build.scene_files = publish_scene_files(files, target)
+    write_lecture_outputs(results, build.chapters, build.video, target, on_event, captions=files)
+    write_text_atomic(manifest, json.dumps(_manifest(files, build.video), indent=1))
     build.seconds = time.perf_counter() - started
     return build

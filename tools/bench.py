@@ -1,6 +1,7 @@
 """``make bench``: measure the render pipeline on this machine and write BENCHMARKS.md.
 
     python tools/bench.py [--runs 3] [--high-runs 1] [--scene NAME ...] [--output FILE]
+                          [--speech-runs 3] [--narrated-runs 1] [--narration-only]
 
 A developer tool, not part of the kit: it drives ``render.py`` and the plain Manim CLI as a
 lecturer would, and reads the results through the kit's own API (targets, the scene cache).
@@ -23,6 +24,11 @@ Measured, each as median, min and max of the runs:
   times, nothing-changed re-run and stitch.
 
 A profile (cProfile of one scene's render, in-process) says where render time goes.
+
+Narration (``tools/bench_narration.py``): the cold synthesis of the whole lecture's narration
+(``--speech-runs``) and the narrated full render against the silent one (``--narrated-runs``);
+``--narration-only`` measures just these (one silent ``--jobs 2`` render for the comparison)
+into ``BENCHMARKS-narration.md``.
 """
 
 from __future__ import annotations
@@ -38,14 +44,16 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 import click
+from bench_narration import NarrationReport, measure_speech  # tools/, beside this script
 
 from lecturekit.atomic import write_text_atomic
 from lecturekit.deck import Deck, SceneSpec, load_deck
+from lecturekit.narration.voice import Narration, Voice
 from lecturekit.render.cache import SceneCache
 from lecturekit.render.qualities import QUALITIES
 from lecturekit.render.target import Target
@@ -116,7 +124,9 @@ class Bench:
         """``--scene`` options selecting the benchmarked scenes."""
         return [a for s in self.specs for a in ("--scene", s.class_name)]
 
-    def render_command(self, quality: str, jobs: int, media: Path) -> list[str]:
+    def render_command(
+        self, quality: str, jobs: int, media: Path, narration: bool = False
+    ) -> list[str]:
         """The ``render.py`` call (run inside the snapshot)."""
         return [
             sys.executable,
@@ -128,6 +138,7 @@ class Bench:
             "--media-dir",
             str(media),
             *self.scene_args(),
+            *(["--narration"] if narration else []),
         ]
 
     def timed(self, command: list[str]) -> float:
@@ -303,19 +314,27 @@ def run_benchmark(
     output: Path,
     minutes: float | None = None,
     log: Callable[[str], None] = print,
+    speech_runs: int = 3,
+    narrated_runs: int = 1,
+    narration_only: bool = False,
 ) -> None:
     """Measure and write ``output``, rewritten after each part so that a session cut short
     still leaves its numbers.
 
     Order: one full low-quality round (always); the re-runs, stitch and profile (cheap, on
-    that round's media); the remaining rounds; high quality. With ``minutes``, a step after
-    the first round runs only if its expected duration (from the first round) fits in the
-    budget; what did not fit is listed in the report.
+    that round's media); the remaining rounds; high quality; narration last. With
+    ``minutes``, a step after the first round runs only if its expected duration (from the
+    first round) fits in the budget; what did not fit is listed in the report.
+    ``narration_only``: only the narration part (see the module docstring).
     """
     bench = Bench(specs, log)
     budget = Budget(minutes)
     report = Report(specs, runs, high_runs, _git_state(), minutes=minutes)
+    report.narration_only = narration_only
     try:
+        if narration_only:
+            _measure_narration(bench, report, speech_runs, narrated_runs, log, output)
+            return
         for kind in ROUND:
             _cold_low(bench, report, kind, 1, runs, log)
         report.load.append(os.getloadavg()[0])
@@ -354,9 +373,59 @@ def run_benchmark(
                     f"(~{expected / 60:.0f} min)"
                 )
         write_text_atomic(output, report.markdown())
+        if speech_runs or narrated_runs:
+            expected = 1.3 * report.full_j2.median * narrated_runs + 60 * speech_runs
+            if budget.fits(expected):
+                _measure_narration(bench, report, speech_runs, narrated_runs, log, output)
+            else:
+                report.skipped.append(f"narration (~{expected / 60:.0f} min)")
+                write_text_atomic(output, report.markdown())
     finally:
         bench.close()
     log(f"wrote {output}")
+
+
+def _measure_narration(
+    bench: Bench,
+    report: Report,
+    speech_runs: int,
+    narrated_runs: int,
+    log: Callable[[str], None],
+    output: Path,
+) -> None:
+    """Cold synthesis of the lecture's narration, then the narrated full render (cold, then
+    nothing changed) against the silent ``--jobs 2`` renders of this session (one is made
+    when there are none)."""
+    narration = report.narration
+    if speech_runs:
+        measure_speech(narration, bench.specs, bench.tmp / "speech", speech_runs, log)
+        write_text_atomic(output, report.markdown())
+    if not narrated_runs:
+        return
+    if not report.full_j2.values:
+        log("[narration] silent render.py --jobs 2 (cold), for the comparison")
+        _cold_render(bench, "low", 2, "low-j2", report.full_j2, {})
+    narration.silent_render = list(report.full_j2.values)
+    media = bench.tmp / "low-narrated"
+    for k in range(narrated_runs):
+        log(f"[narration {k + 1}/{narrated_runs}] render.py --jobs 2 --narration (cold)")
+        media = bench.fresh_media("low-narrated")
+        narration.narrated_render.append(
+            bench.timed(bench.render_command("low", 2, media, narration=True))
+        )
+        write_text_atomic(output, report.markdown())
+    for k in range(3):
+        log(f"[narration] nothing changed, re-run {k + 1}/3")
+        narration.narrated_unchanged.append(
+            bench.timed(bench.render_command("low", 2, media, narration=True))
+        )
+    from lecturekit.video.stitch import video_duration
+
+    narrated = replace(bench.target("low", media), narration=Narration(Voice.default()))
+    narration.narrated_seconds_of_video = video_duration(narrated.video)
+    silent = bench.target("low", bench.tmp / "low-j2").video
+    narration.silent_seconds_of_video = video_duration(silent)
+    write_text_atomic(output, report.markdown())
 
 
 ROUND = ("--jobs 1", "--jobs 2", "plain Manim")
@@ -458,6 +527,8 @@ class Report:
     minutes: float | None = None
     skipped: list[str] = field(default_factory=list)
     started: str = field(default_factory=lambda: datetime.now().strftime("%Y-%m-%d %H:%M"))
+    narration: NarrationReport = field(default_factory=NarrationReport)
+    narration_only: bool = False
 
     def sample(self, kind: str) -> Sample:
         """The full-render sample of one kind of :data:`ROUND`."""
@@ -471,6 +542,17 @@ class Report:
     def markdown(self) -> str:  # noqa: C901 (one linear document)
         """BENCHMARKS.md."""
         cores = os.cpu_count() or 1
+        if self.narration_only:
+            head = [
+                "# Narration benchmarks",
+                "",
+                f"Measured by `python tools/bench.py --narration-only` on {self.started}, "
+                f"commit {self.git}: {platform.platform()}, {cores} cores, Python "
+                f"{platform.python_version()}. The machine is shared; the 1-minute load "
+                "average before each synthesis run is in its row.",
+                "",
+            ]
+            return "\n".join(head + self.narration.markdown()) + "\n"
         scenes = self._scene_arg()
         lines = [
             "# Render benchmarks",
@@ -528,6 +610,7 @@ class Report:
         lines += self._ratios(cores)
         lines += self._per_scene()
         lines += self._high()
+        lines += self.narration.markdown()
         if self.profile is not None:
             spec, table = self.profile
             lines += [
@@ -678,15 +761,43 @@ def _yes(ok: bool) -> str:
     help="Time budget: after the first round, skip what would not end in time.",
 )
 @click.option(
+    "--speech-runs",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Cold syntheses of the whole lecture's narration; 0 skips them.",
+)
+@click.option(
+    "--narrated-runs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Cold narrated full renders (--jobs 2 --narration); 0 skips them.",
+)
+@click.option(
+    "--narration-only",
+    is_flag=True,
+    help="Measure only the narration (default output: BENCHMARKS-narration.md).",
+)
+@click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=REPO_ROOT / "BENCHMARKS.md",
-    show_default=True,
+    default=None,
+    help="Default: BENCHMARKS.md (BENCHMARKS-narration.md with --narration-only).",
 )
 def main(
-    runs: int, high_runs: int, scene_names: tuple[str, ...], minutes: float | None, output: Path
+    runs: int,
+    high_runs: int,
+    scene_names: tuple[str, ...],
+    minutes: float | None,
+    speech_runs: int,
+    narrated_runs: int,
+    narration_only: bool,
+    output: Path | None,
 ) -> None:
     """Measure the render pipeline against plain Manim and write BENCHMARKS.md."""
+    if output is None:
+        output = REPO_ROOT / ("BENCHMARKS-narration.md" if narration_only else "BENCHMARKS.md")
     deck = load_deck(REPO_ROOT / "scenes")
     try:
         specs = [deck.by_name(n) for n in scene_names] if scene_names else list(deck.scenes)
@@ -702,6 +813,9 @@ def main(
         output,
         minutes,
         log=lambda line: click.echo(f"{time.strftime('%H:%M:%S')} {line}"),
+        speech_runs=speech_runs,
+        narrated_runs=narrated_runs,
+        narration_only=narration_only,
     )
 
 

@@ -81,22 +81,27 @@ def write_lecture_outputs(
     video: Path,
     target: Target,
     on_event: Callable[[str], None] = print,
+    captions: Sequence[RenderResult] | None = None,
 ) -> LectureOutputs:
     """Write captions (the whole video's, and WebVTT beside each per-scene file), chapters,
     poster and storyboard for a video stitched from ``results``.
 
     The storyboard's frames are the last frames of the scenes' section videos (each ends on a
-    key frame), so they are the video's own pictures and no scene is run again.
+    key frame), so they are the video's own pictures and no scene is run again. ``captions``
+    are the per-scene files whose subtitles the video's captions are made of, when they are
+    not the renders' own (the narrated version's: the spoken text, while its storyboard keeps
+    each beat's caption as its label).
     """
     out = LectureOutputs.of(target)
     videos = [r.video for r in results if r.video is not None]
     if len(videos) != len(results):
         raise ValueError("every scene needs its video before the lecture outputs are written")
-    cues = scene_cues(videos)
+    captioned = results if captions is None else captions
+    cues = scene_cues([r.video for r in captioned if r.video is not None])
     write_text_atomic(out.captions_srt, to_srt(cues))
     write_text_atomic(out.captions_vtt, to_vtt(cues))
     write_text_atomic(out.chapters_vtt, chapters_vtt(chapters))
-    write_scene_vtts(results, target)
+    write_scene_vtts(captioned, target)
 
     scenes = [_frames_of(r, target.theme, on_event) for r in results]
     length = video_duration(video)

@@ -23,8 +23,13 @@ truncated or damaged cached file does not match and is rendered again, never sti
 scene's section videos (one per key frame, for the presenter page and the storyboard) are
 kept with it.
 
+A narrated render (``render.py --narration``) has entries of its own (its beats last as long as
+their speech), whose settings add the voice, the speech engine's version and the synthesis
+settings, and which keep the record of what the scene said (``narration.json``).
+
 Layout (:class:`lecturekit.render.target.Target`): ``cache/<variant>/<NN-scene>/{scene.mp4,
-scene.srt, sections/, entry.json}`` and ``cache/render-times.json``.
+scene.srt, sections/, entry.json}`` (narrated: ``cache/<variant>-narrated/``, plus
+``narration.json``) and ``cache/render-times.json``.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from .versions import RENDER_DISTRIBUTIONS, TEX_BINARIES, binary_identity, distr
 # Bump when the entry format or anything the pipeline adds to a scene's output changes.
 CACHE_FORMAT = 3
 SECTIONS_INDEX = "sections.json"
+NARRATION_RECORD = "narration.json"  # a narrated scene's record (lecturekit.narration.pacer)
 
 
 def settings_fingerprint(target: Target, manim_flags: Iterable[str]) -> dict[str, str]:
@@ -61,6 +67,8 @@ def settings_fingerprint(target: Target, manim_flags: Iterable[str]) -> dict[str
     }
     settings.update({f"version:{d}": distribution_version(d) for d in RENDER_DISTRIBUTIONS})
     settings.update({f"binary:{b}": binary_identity(b) for b in TEX_BINARIES})
+    if target.narration is not None:  # the voice, engine and settings decide its timing too
+        settings.update(target.narration.fingerprint(target.speech_cache))
     return settings
 
 
@@ -131,6 +139,11 @@ class CacheEntry:
         return self.folder / "scene.mp4"
 
     @property
+    def narration_record(self) -> Path:
+        """What a narrated render said, beat by beat (only in a narrated variant's entries)."""
+        return self.folder / NARRATION_RECORD
+
+    @property
     def sections_index(self) -> Path:
         """The index of the scene's section videos (Manim's ``--save_sections`` JSON)."""
         return self.folder / "sections" / SECTIONS_INDEX
@@ -167,7 +180,7 @@ class SceneCache:
     def __init__(self, target: Target) -> None:
         self.target = target
         self.folder = target.cache_dir
-        self.variant = target.variant
+        self.variant = target.cache_dir.name  # render times of narrated renders are their own
         self.roots = InputRoots(target.deck.import_root)
         self.hasher = InputHasher()
 
@@ -222,6 +235,8 @@ class SceneCache:
             intact = False
         if not intact:
             return Lookup(None, "cached video is missing, truncated or damaged")
+        if self.target.narration is not None and not entry.narration_record.is_file():
+            return Lookup(None, "the record of what the scene said is missing")
         return Lookup(entry, "unchanged")
 
     def store(
@@ -234,9 +249,11 @@ class SceneCache:
         sections: Path | None,
         facts: VideoFacts,
         render_seconds: float,
+        narration: Path | None = None,
     ) -> CacheEntry:
         """Move a freshly rendered and probed video, its captions and its section videos
-        (Manim's ``sections/`` folder) into the cache and record its entry.
+        (Manim's ``sections/`` folder) into the cache and record its entry; ``narration``
+        is a narrated render's record of what it said (:mod:`lecturekit.narration.pacer`).
 
         ``inputs`` maps each input file to its content hash *as the render saw it* (the
         worker hashes them when they are loaded): a file saved while the scene rendered then
@@ -264,6 +281,10 @@ class SceneCache:
         else:
             srt.unlink(missing_ok=True)
         _replace_sections(sections, spec, folder / "sections")
+        if narration is not None and narration.exists():
+            os.replace(narration, entry.narration_record)
+        else:
+            entry.narration_record.unlink(missing_ok=True)
         write_text_atomic(folder / "entry.json", json.dumps(entry.to_json(), indent=1))
         return entry
 

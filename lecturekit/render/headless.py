@@ -11,12 +11,16 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lecturekit.deck import SceneSpec
 from lecturekit.theme import THEME_ENV_VAR
 
 from .qualities import QUALITIES
 from .target import Target
+
+if TYPE_CHECKING:
+    from lecturekit.scene.lecture import BeatPacer
 
 
 @contextmanager
@@ -40,11 +44,14 @@ def run_headless(
     capture: bool = True,
     step_hooks: tuple[Callable, ...] = (),
     media_dir: Path | None = None,
+    pacer: BeatPacer | None = None,
 ):
     """Construct ``spec``'s scene without video output and return the finished scene.
 
     With ``capture`` the scene's ``key_frames`` hold RGBA pixel arrays, plus a last frame
-    named ``last``. ``step_hooks`` are called with the scene after every play/wait.
+    named ``last``. ``step_hooks`` are called with the scene after every play/wait. A
+    ``pacer`` (:class:`lecturekit.scene.lecture.BeatPacer`) times the beats, as a narrated
+    render's does.
     """
     from manim import tempconfig
 
@@ -64,7 +71,7 @@ def run_headless(
         runner = type(
             scene_class.__name__,
             (scene_class,),
-            {"capture_key_frames": capture, "step_hooks": tuple(step_hooks)},
+            {"capture_key_frames": capture, "step_hooks": tuple(step_hooks), "pacer": pacer},
         )
         scene = runner(skip_animations=True)  # Manim 0.22 ignores config["skip_animations"]
         scene.render()

@@ -197,6 +197,10 @@ class _Renderer:
         ]
         for root in self.source_roots:
             command += ["--root", str(root)]
+        if self.target.narration is not None:  # every beat speaks (lecturekit.narration.pacer)
+            record = self.target.narration_record(spec)
+            config = self.target.narration.to_json(self.target.speech_cache, record)
+            command += ["--narration", config]
         command += ["--exclude", str(self.target.media.resolve()), "--"]
         command += manim_command(spec, self.target.quality, media)[3:]  # drop python -m manim
         pythonpath = [str(self.target.deck.import_root)]
@@ -252,6 +256,7 @@ class _Renderer:
             self.target.manim_sections(run.spec),
             facts,
             seconds,
+            narration=self.target.narration_record(run.spec),
         )
         self.cache.record_render_time(run.spec, seconds)
         return RenderResult.from_entry(run.spec, entry, run.log, cached=False, seconds=seconds)

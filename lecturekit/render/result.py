@@ -23,6 +23,7 @@ class RenderResult:
     cached: bool = False
     facts: VideoFacts | None = None
     sections: Path | None = None  # index of the section videos (one per key frame)
+    narration: Path | None = None  # a narrated render's record of what it said
 
     @classmethod
     def from_entry(
@@ -35,6 +36,7 @@ class RenderResult:
     ) -> RenderResult:
         """The result a cache entry stands for (a hit, or the entry a render just stored)."""
         sections = entry.sections_index if entry.sections_index.exists() else None
+        narration = entry.narration_record if entry.narration_record.exists() else None
         return cls(
             spec,
             entry.video_path,
@@ -43,6 +45,7 @@ class RenderResult:
             cached=cached,
             facts=entry.video,
             sections=sections,
+            narration=narration,
         )
 
     @classmethod

@@ -5,17 +5,24 @@ selection of its scenes). Every file the kit reads or writes under the media fol
 here, so the layout can be read in one place::
 
     media/
-      <slug>-<variant>[-<part>].mp4        the lecture (variant: quality, plus -light)
-      <slug>-<variant>[-<part>]{.srt,.vtt,-chapters.vtt,-poster.png,-storyboard.png}
+      <slug>-<variant>[-<part>][-narrated].mp4  the lecture (variant: quality, plus -light)
+      <slug>-<variant>[-<part>][-narrated]{.srt,.vtt,-chapters.vtt,-poster.png,-storyboard.png}
       <slug>-<variant>[-<part>]-slides/    presenter page and its section videos
       <slug>-handout[-light][-<part>].pdf  handout (key frames only: no quality)
-      scenes/<variant>/NN-title.{mp4,srt,vtt}   one file per scene, for embedding
-      cache/<variant>/NN-title/            a cached scene: video, captions, sections, entry
-      cache/<variant>/<slug>[-<part>].json which scene videos the lecture video holds
+      scenes/<variant>[-narrated]/NN-title.{mp4,srt,vtt}   one file per scene, for embedding
+      cache/<variant>[-narrated]/NN-title/ a cached scene: video, captions, sections, entry
+                                           (narrated: also its record and its narrated MP4)
+      cache/<variant>[-narrated]/<slug>[-<part>].json  which scene videos the lecture holds
+      cache/speech/                        one WAV per spoken sentence (any variant)
       cache/render-times.json, cache/preflight-*.txt
       build/<variant>/NN-title/            Manim's working folder of one scene render
+                                           (silent and narrated: LaTeX is made once)
       headless/<theme>/, keyframes/<variant>/<Class>/
       .render.lock                         one render at a time per media folder
+
+A narrated target (``narration`` set: ``render.py --narration``) has the same names with
+``-narrated`` last, so ``vae-derivation-low-light-scenes-05-narrated.mp4`` is the narrated
+light-theme low-quality video of scene 5, and never replaces a silent file.
 """
 
 from __future__ import annotations
@@ -23,10 +30,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lecturekit.deck import Deck, SceneSpec
 
 from .qualities import QUALITIES
+
+if TYPE_CHECKING:
+    from lecturekit.narration.voice import Narration
+
+NARRATED = "-narrated"
 
 
 def variant(quality: str, theme: str) -> str:
@@ -49,13 +62,15 @@ def _suffix(part: str) -> str:
 
 @dataclass(frozen=True)
 class Target:
-    """A deck rendered at ``quality`` in ``theme`` into ``media_dir`` (``part``: a selection)."""
+    """A deck rendered at ``quality`` in ``theme`` into ``media_dir`` (``part``: a selection;
+    ``narration``: the narrated version, spoken with that voice)."""
 
     deck: Deck
     quality: str
     theme: str = "dark"
     media_dir: Path | None = None
     part: str = ""
+    narration: Narration | None = None
 
     def __post_init__(self) -> None:
         if self.quality not in QUALITIES:
@@ -80,10 +95,17 @@ class Target:
         """``high`` or ``high-light``."""
         return variant(self.quality, self.theme)
 
+    @property
+    def narrated_suffix(self) -> str:
+        """``-narrated`` for the narrated version, else empty: the last part of its names."""
+        return NARRATED if self.narration is not None else ""
+
     # -- What a lecturer gets --------------------------------------------------------------
     def lecture_file(self, suffix: str) -> Path:
-        """``<media>/<slug>-<variant>[-<part>]<suffix>``, e.g. ``.mp4`` or ``-poster.png``."""
-        return self.media / f"{self.deck.slug}-{self.variant}{_suffix(self.part)}{suffix}"
+        """``<media>/<slug>-<variant>[-<part>][-narrated]<suffix>``, e.g. ``.mp4`` or
+        ``-poster.png``."""
+        name = f"{self.deck.slug}-{self.variant}{_suffix(self.part)}{self.narrated_suffix}{suffix}"
+        return self.media / name
 
     @property
     def video(self) -> Path:
@@ -104,7 +126,7 @@ class Target:
     @property
     def scenes_dir(self) -> Path:
         """Where the per-scene files are published."""
-        return self.media / "scenes" / self.variant
+        return self.media / "scenes" / f"{self.variant}{self.narrated_suffix}"
 
     def scene_file(self, spec: SceneSpec, suffix: str = ".mp4") -> Path:
         """A published per-scene file, ``scenes/<variant>/NN-title<suffix>``."""
@@ -137,8 +159,22 @@ class Target:
 
     @property
     def cache_dir(self) -> Path:
-        """The cached scenes of this variant."""
-        return self.cache_root / self.variant
+        """The cached scenes of this variant (the narrated version's are its own: its beats
+        last as long as their speech, so its frames differ)."""
+        return self.cache_root / f"{self.variant}{self.narrated_suffix}"
+
+    @property
+    def speech_cache(self) -> Path:
+        """One WAV per spoken sentence, keyed by text, voice, engine and settings
+        (:class:`lecturekit.narration.speech.SpeechCache`); shared by every variant."""
+        return self.cache_root / "speech"
+
+    def narration_record(self, spec: SceneSpec) -> Path | None:
+        """What a narrated render of ``spec`` said (beats, clips, captions), written by its
+        worker beside Manim's MP4 and kept in the scene's cache entry; ``None`` when silent."""
+        if self.narration is None:
+            return None
+        return self.manim_video(spec).with_suffix(".narration.json")
 
     @property
     def final_manifest(self) -> Path:

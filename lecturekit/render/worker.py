@@ -1,7 +1,7 @@
 """One scene render, in its own process: Manim's CLI plus what the pipeline needs to know.
 
     python -m lecturekit.render.worker --report R.json --video V.mp4 --root DIR [--exclude DIR] \\
-        -- render -ql ... scene.py SceneClass
+        [--narration JSON] -- render -ql ... scene.py SceneClass
 
 Runs Manim's own ``manim render`` command in this process (so a render here is exactly a
 plain ``manim render``), and around it
@@ -12,7 +12,10 @@ plain ``manim render``), and around it
 - catches the scene's exception itself (Manim prints it as a rich traceback and exits 1), so
   the summary can quote its first line;
 - decodes the finished MP4 from first to last frame (:func:`pipeline.validate.probe_video`);
-  this is the check that lets a scene into the cache, run here so it runs in parallel.
+  this is the check that lets a scene into the cache, run here so it runs in parallel;
+- with ``--narration``, sets the narration pacer on the scene (each beat speaks its ``say=``
+  and lasts until it has been said) and writes what was said beside the video
+  (:mod:`lecturekit.narration.pacer`).
 
 It writes a JSON report (atomically) and exits 0 on success, 1 on failure. It imports nothing
 heavy before Manim itself.
@@ -154,6 +157,19 @@ def _first_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
 
 
+def _narrator(config: str | None):
+    """With ``--narration``: the pacer that speaks every beat of the scene (imported only
+    then, after the dependency recorder started: narration code is an input of a narrated
+    render). Its record of an earlier render is removed first, like the video."""
+    if config is None:
+        return None
+    from lecturekit.narration.pacer import install
+
+    pacer = install(config)
+    pacer.record_path.unlink(missing_ok=True)
+    return pacer
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point (see module docstring)."""
     parser = argparse.ArgumentParser(prog="python -m lecturekit.render.worker")
@@ -163,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--root", action="append", default=[])
     parser.add_argument("--exclude", action="append", default=[])
+    parser.add_argument(
+        "--narration", default=None, help="speak the beats (lecturekit.narration.pacer)"
+    )
     parser.add_argument("manim_args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     manim_args = args.manim_args[1:] if args.manim_args[:1] == ["--"] else args.manim_args
@@ -172,7 +191,12 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     report: dict = {"ok": False, "error": None, "error_type": None, "inputs": {}, "video": None}
     args.video.unlink(missing_ok=True)  # never report a video left by an earlier render
-    code, error = _run_manim(manim_args, recorder)
+    narrator = _narrator(args.narration)
+    try:
+        code, error = _run_manim(manim_args, recorder)
+    finally:
+        if narrator is not None:
+            narrator.close()
     report["manim_seconds"] = time.perf_counter() - started
     report["inputs"] = recorder.files()
     if error is not None:
@@ -192,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
             report["ok"] = True
         except VideoError as bad:
             report["error"] = f"the rendered video is broken: {bad}"
+        if report["ok"] and narrator is not None:
+            narrator.record().write(narrator.record_path)
     report["seconds"] = time.perf_counter() - started
     if report["error"]:
         print(f"\nrender failed: {report['error']}", file=sys.stderr)

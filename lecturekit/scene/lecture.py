@@ -15,6 +15,7 @@ until its speech has ended, so time can come from outside the scene.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-from manim import FadeIn, Scene
+from manim import FadeIn, Scene, config
 
 from lecturekit import deck as decks
 from lecturekit.deck import Deck, DeckError, SceneSpec
@@ -130,9 +131,7 @@ class LectureScene(Scene):
             self.pacer.begin(self, beat)
         yield beat
         if self.pacer is not None:
-            hold = self.pacer.min_end(self, beat) - self.time
-            if hold > 0:
-                self.wait(hold)
+            self._hold_until(self.pacer.min_end(self, beat))
         self._open_beat = None
         beat.end = self.time
         self.beats.append(beat)
@@ -141,6 +140,17 @@ class LectureScene(Scene):
             self.add_subcaption(caption, duration=duration, offset=-duration)
         if key_frame is not None:
             self.key_frame(key_frame)
+
+    def _hold_until(self, end: float) -> None:
+        """Wait until scene time ``end`` or a little past it, in whole frames: a beat held for
+        its speech must not end a frame short of it."""
+        fps = config.frame_rate
+        frames = math.ceil(round((end - self.time) * fps, 6))
+        if frames > 0:
+            # Manim writes int(duration * fps) frames for a still wait, and one frame per
+            # started 1/fps when updaters run: half a frame more gives exactly `frames` in the
+            # first case and one more in the second, never one fewer.
+            self.wait((frames + 0.5) / fps)
 
     # -- Key frames ---------------------------------------------------------------------------
     def key_frame(self, name: str) -> None:
