@@ -49,10 +49,13 @@ DEFAULT_SKIP_RATIO = 0.1
 # -- Ranges --------------------------------------------------------------------------------
 
 
-def partitions(costs: Sequence[float], max_chunks: int) -> list[list[tuple[int, int]]]:
+def partitions(
+    costs: Sequence[float], max_chunks: int, max_start: int | None = None
+) -> list[list[tuple[int, int]]]:
     """For every ``k`` in ``1..min(max_chunks, len(costs))``, the split of calls ``0..n-1``
-    into ``k`` contiguous inclusive ranges whose largest total cost is smallest (one exact
-    dynamic programme for all ``k``). Element ``k - 1`` holds ``k`` ranges."""
+    into ``k`` contiguous inclusive ranges whose largest total cost is smallest, no range
+    starting after ``max_start`` (one exact dynamic programme for all ``k``). Element ``k - 1``
+    holds ``k`` ranges; counts that cannot be had are left out."""
     n = len(costs)
     if n == 0:
         raise ValueError("a scene without animations cannot be split")
@@ -64,14 +67,17 @@ def partitions(costs: Sequence[float], max_chunks: int) -> list[list[tuple[int, 
     best = [[inf] * (n + 1) for _ in range(top + 1)]
     cut = [[0] * (n + 1) for _ in range(top + 1)]
     best[0][0] = 0.0
+    last_start = n if max_start is None else max_start
     for k in range(1, top + 1):
         for i in range(k, n + 1):
-            for j in range(k - 1, i):
+            for j in range(k - 1, min(i, last_start + 1)):
                 value = max(best[k - 1][j], prefix[i] - prefix[j])
                 if value < best[k][i]:
                     best[k][i], cut[k][i] = value, j
     out = []
     for chunks in range(1, top + 1):
+        if best[chunks][n] == inf:
+            continue
         ranges, i = [], n
         for k in range(chunks, 0, -1):
             j = cut[k][i]
@@ -199,7 +205,7 @@ def plan_splits(
         candidates = [[(0, max(0, len(profile.costs) - 1))]]
         if profile.splittable and len(profile.costs) > 1:
             weights = [c * (1 + profile.skip_ratio) for c in profile.costs]
-            candidates = [r for r in partitions(weights, limit) if safe_starts(r, profile.dt_from)]
+            candidates = partitions(weights, limit, profile.dt_from)
         options[key] = [
             (ranges, [profile.chunk_seconds(a, b) for a, b in ranges]) for ranges in candidates
         ]
