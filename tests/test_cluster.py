@@ -215,3 +215,28 @@ def test_a_worker_killed_mid_render_and_the_scene_is_rendered_elsewhere(
     done = next(line for line in lines if line.startswith("[1/1]"))
     assert "rendered on tcp://127.0.0.1:" in done and killed not in done
     assert remote_renders(cluster, "s_steps.py") == []  # the first attempt did not live on
+
+
+def test_slurm_example_builds_its_job_script(tmp_path: Path) -> None:
+    from distributed.security import Security
+
+    from lecturekit.render.deploy import slurm_cluster
+
+    pems = Security.temporary()
+    for name, pem in (
+        ("ca.pem", pems.tls_ca_file),
+        ("node.pem", pems.tls_scheduler_cert),
+        ("node-key.pem", pems.tls_scheduler_key),
+        ("client.pem", pems.tls_client_cert),
+        ("client-key.pem", pems.tls_client_key),
+    ):
+        (tmp_path / name).write_text(pem)
+    cluster = slurm_cluster(Path("/shared/lecture/.venv"), tmp_path, queue="render")
+    try:
+        script = cluster.job_script()
+        assert cluster.scheduler_address.startswith("tls://")
+    finally:
+        cluster.close()
+    assert "#SBATCH -p render" in script and "#SBATCH --cpus-per-task=1" in script
+    assert "/shared/lecture/.venv/bin/python -m distributed.cli.dask_worker tls://" in script
+    assert "--nthreads 1" in script and f"--tls-ca-file {tmp_path / 'ca.pem'}" in script
