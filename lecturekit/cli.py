@@ -320,7 +320,9 @@ def _event_printer(verbose: bool):
 
     def on_event(line: str) -> None:
         if verbose or not (": cached, unchanged" in line or ": to render (" in line):
-            click.echo(line)
+            # print(), not click.echo: on a terminal the live progress display has taken over
+            # sys.stdout and puts these lines above itself
+            print(line, flush=True)
 
     return on_event
 

@@ -68,6 +68,12 @@ class Snapshot:
     finished: int
     failed: int
     running: list[JobProgress] = field(default_factory=list)
+    complete: bool = True  # every unfinished job's frame total is known
+
+    @property
+    def total_text(self) -> str:
+        """The frame total, ``?`` while a job's is unknown (a scene never rendered before)."""
+        return str(self.total_frames) if self.complete else "?"
 
     @property
     def fraction(self) -> float:
@@ -122,7 +128,8 @@ class ProgressModel:
             done = sum(j.done for j in jobs if j.state != "failed")
             total = sum(max(j.total or 0, j.done) for j in jobs if j.state != "failed")
             elapsed = self.clock() - self.started
-            eta = (total - done) * elapsed / done if done and elapsed > 0 else None
+            complete = all(j.total is not None for j in jobs if j.state in ("queued", "running"))
+            eta = (total - done) * elapsed / done if done and elapsed > 0 and complete else None
             return Snapshot(
                 done,
                 total,
@@ -132,6 +139,7 @@ class ProgressModel:
                 sum(j.state == "done" for j in jobs),
                 sum(j.state == "failed" for j in jobs),
                 [replace(j) for j in jobs if j.state == "running"],
+                complete,
             )
 
 
@@ -147,9 +155,10 @@ class View(Protocol):
 
 def summary_line(snap: Snapshot) -> str:
     """One line: frames, jobs, elapsed, ETA."""
+    share = f"{100 * snap.fraction:.0f}%" if snap.complete else "?"
     return (
-        f"progress: {snap.done_frames}/{snap.total_frames} frames "
-        f"({100 * snap.fraction:.0f}%), {snap.finished + snap.failed}/{snap.jobs} done, "
+        f"progress: {snap.done_frames}/{snap.total_text} frames "
+        f"({share}), {snap.finished + snap.failed}/{snap.jobs} done, "
         f"{len(snap.running)} running, elapsed {format_seconds(snap.elapsed)}, "
         f"ETA {format_seconds(snap.eta)}"
     )
@@ -232,7 +241,7 @@ class RichView:
             Text("all scenes", style="bold"),
             ProgressBar(total=max(snap.total_frames, 1), completed=snap.done_frames, width=20),
             Text(
-                f"{snap.done_frames}/{snap.total_frames} frames  "
+                f"{snap.done_frames}/{snap.total_text} frames  "
                 f"{snap.finished + snap.failed}/{snap.jobs} done  "
                 f"elapsed {format_seconds(snap.elapsed)}  ETA {format_seconds(snap.eta)}"
             ),

@@ -247,7 +247,10 @@ class _JobMaker:
             if drop is not None:
                 env[DROP_CALL_ENV] = str(drop)
         video = self.target.manim_video_name(spec)
+        scene_tex = self.target.build_dir(spec) / "Tex"
         if not self.remote:
+            if part.k is not None:  # a chunk starts with the LaTeX its scene already has
+                _copy_svgs(scene_tex, media / "Tex")
             return RenderJob(
                 part.key,
                 (
@@ -279,7 +282,12 @@ class _JobMaker:
                 frames_total=frames_total,
             )
         scene_file = spec.path.relative_to(self.deck.import_root).as_posix()
-        tex = load_inputs(media, ["Tex"], under="build")  # LaTeX already done for this scene
+        # The LaTeX already done for this scene travels along (SVGs only; a few hundred kB):
+        # a worker's fresh folder would otherwise compile every formula again.
+        tex = {
+            **load_inputs(scene_tex.parent, ["Tex"], under="build"),
+            **load_inputs(media, ["Tex"], under="build"),
+        }
         return RenderJob(
             part.key,
             (
@@ -313,6 +321,15 @@ class _JobMaker:
             frames_total=frames_total,
             expect_versions=self.versions,
         )
+
+
+def _copy_svgs(source: Path, target: Path) -> None:
+    if not source.is_dir():
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    for svg in source.glob("*.svg"):
+        if not (target / svg.name).exists():
+            shutil.copyfile(svg, target / svg.name)
 
 
 def _check_input_names(inputs: dict) -> None:
