@@ -386,6 +386,7 @@ class _Run:
         media = self.maker.media(part)
         if not self.remote:
             return result.error
+        (media / "report.json").unlink(missing_ok=True)  # never read an earlier render's
         log = media / "render.log"
         try:
             if result.ok:
