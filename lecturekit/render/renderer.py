@@ -273,7 +273,7 @@ class _JobMaker:
                     str(media),
                     str(spec.path),
                     spec.class_name,
-                ),  # fmt: skip
+                ),
                 env=env,
                 workdir=str(self.deck.import_root),
                 pythonpath=(str(self.deck.import_root),),
@@ -310,7 +310,7 @@ class _JobMaker:
                 "{workdir}/build",
                 f"{{workdir}}/deck/{scene_file}",
                 spec.class_name,
-            ),  # fmt: skip
+            ),
             env=env,
             inputs={**self.shipped, **{k: v for k, v in tex.items() if k.endswith(".svg")}},
             returns=REMOTE_RETURNS,
@@ -358,7 +358,6 @@ class _Run:
         self.maker = _JobMaker(target, self.remote)
         self.parts: dict[str, _Part] = {}
         self.chunks: dict[str, dict[int, JobResult]] = {}
-        self.profiles: dict[str, SceneProfile] = {}
         self.results: dict[str, RenderResult] = {}
         self.scenes = 0  # scenes finished
         self.total = 0  # scenes to render
