@@ -288,7 +288,8 @@ def test_local_executor_reports_jobs_and_progress() -> None:
         results = {r.key: r for r in executor.as_completed()}
     assert results["a"].ok and results["a"].worker == "local"
     assert results["b"].returncode == 2
-    assert [e.frames for e in events if e.key == "a" and e.kind == "frames"] == [10, 20, 30]
+    frames = [e.frames for e in events if e.key == "a" and e.kind == "frames"]
+    assert frames[-1] == 30 and frames == sorted(set(frames)) and len(frames) >= 2  # 0.2-s polls
     assert ("b", "started") in {(e.key, e.kind) for e in events}
 
 
