@@ -1,22 +1,22 @@
 """``make bench-cluster``: render speed with 2 workers, local and on Dask, and split planning.
 
-    python tools/bench_cluster.py [--runs 3] [--quality low] [--output FILE]
+    python tools/bench_cluster.py [--runs 3] [--scene NAME ...] [--quality low]
 
 A developer tool beside ``tools/bench.py`` (same snapshot of the working tree, same cold media
 folders). Measured, each as median, min and max of the runs, with the 1-minute load average
 after each run (the machine may be shared):
 
-- the whole lecture cold with ``render.py --jobs 1``, ``--jobs 2`` and ``--executor
+- the scenes (default: all) cold with ``render.py --jobs 1``, ``--jobs 2`` and ``--executor
   tcp://127.0.0.1:PORT`` on a 2-worker ``LocalCluster`` (one thread each) on this machine,
   interleaved round by round; the speed-ups over ``--jobs 1``;
-- the longest scene rendered whole and in 2 chunks on the 2 local workers (profile from the
-  ``--jobs 1`` run), against the planner's estimates, and checked frame-identical;
-- from the measured per-call times: the simulated makespan on 1, 2, 4, 8 and 16 workers,
-  whole scenes longest first and with the split planner;
+- the whole lecture once with ``--jobs 2``, for its per-call times: from them the simulated
+  makespan on 1, 2, 4, 8 and 16 workers, whole scenes longest first and with the split
+  planner; and the longest scene rendered whole and in 2 chunks on the 2 workers, against the
+  planner's estimate, checked to hold the same coded frames;
 - what the progress display costs: a redraw of the rich view with 16 running scenes, and the
   frame hook per frame.
 
-It prints a Markdown section to paste into BENCHMARKS.md (or appends it with ``--output``).
+It prints a Markdown section for BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -78,13 +78,14 @@ def _display_cost(redraws: int = 50) -> tuple[float, float]:
 
 
 @click.command()
-@click.option("--runs", default=3, show_default=True, help="Rounds of the three full renders.")
+@click.option("--runs", default=3, show_default=True, help="Rounds of the three renders.")
+@click.option("--scene", "scenes", multiple=True, help="Time only these scenes (repeatable).")
 @click.option("--quality", default="low", show_default=True)
-@click.option("--output", type=click.Path(path_type=Path), help="Append the section to this file.")
-def main(runs: int, quality: str, output: Path | None) -> None:
+def main(runs: int, scenes: tuple[str, ...], quality: str) -> None:
     """Measure and print the Markdown section (see module docstring)."""
     deck = load_deck(REPO_ROOT / "scenes")
-    bench = Bench(list(deck.scenes), lambda line: click.echo(line, err=True))
+    specs = [deck.by_name(n) for n in scenes] if scenes else list(deck.scenes)
+    bench = Bench(specs, lambda line: click.echo(line, err=True))
     # Dask's config and scratch space inside the benchmark's folder, removed with it.
     os.environ["DASK_CONFIG"] = os.environ["DASK_TEMPORARY_DIRECTORY"] = str(bench.tmp / "dask")
     from distributed import LocalCluster
@@ -112,21 +113,25 @@ def main(runs: int, quality: str, output: Path | None) -> None:
                 click.echo(
                     f"round {round_ + 1}: {name} {seconds:.1f} s (load {_load():.1f})", err=True
                 )
-        # Per-call profiles of the last --jobs 1 run: one scene at a time, as in a cluster.
-        one = bench.target(quality, bench.tmp / "jobs1")
-        cache = SceneCache(one)
-        profiles = {s.key: cache.profile(s) for s in bench.deck.scenes}
-        profiles = {k: p for k, p in profiles.items() if p is not None}
+        # Per-call times of every scene, from one whole render with --jobs 2.
+        media = bench.fresh_media("profiles")
+        whole_seconds = bench.timed(
+            [sys.executable, "render.py", "-q", quality, "--jobs", "2", "--media-dir", str(media)]
+        )
+        whole_load = _load()
+        cache = SceneCache(bench.target(quality, media))
+        found = {s.key: cache.profile(s) for s in bench.deck.scenes}
+        profiles = {k: p for k, p in found.items() if p is not None}
         longest = max(bench.deck.scenes, key=lambda s: profiles[s.key].seconds)
         chunk_rows = _measure_split(bench, quality, cluster, longest, profiles[longest.key])
     finally:
         cluster.close()
     redraw, per_frame = _display_cost()
-    section = _section(quality, samples, loads, profiles, longest, chunk_rows, redraw, per_frame)
+    section = _section(
+        quality, specs, samples, loads, profiles, chunk_rows, redraw, per_frame,
+        (whole_seconds, whole_load),
+    )  # fmt: skip
     click.echo(section)
-    if output is not None:
-        with output.open("a") as out:
-            out.write("\n" + section)
     bench.close()
 
 
@@ -161,28 +166,38 @@ def _measure_split(bench: Bench, quality: str, cluster, spec, profile: SceneProf
     return rows
 
 
-def _section(quality, samples, loads, profiles, longest, chunk_rows, redraw, per_frame) -> str:
+def _speedup_lines(quality, names, samples, loads) -> list[str]:
     base = samples["jobs1"].median
-    lines = [
-        f"## Render on more machines ({time.strftime('%Y-%m-%d %H:%M')}, `python tools/bench_cluster.py --runs {len(samples['jobs1'].values)}`)",
-        "",
-        f"Whole lecture at {quality} quality, cold (empty media folder), the three runs interleaved "
-        "round by round on this 2-core machine; load = 1-minute load average after each run.",
+    return [
+        f"`python tools/bench_cluster.py --runs {len(samples['jobs1'].values)}`: {names} at "
+        f"{quality} quality, cold (empty media folder), the three renders interleaved round by "
+        "round on this 2-core machine; load = 1-minute load average after each run.",
         "",
         "| What | Wall time, s | Load after each run |",
         "|---|---|---|",
         f"| `render.py -q {quality} --jobs 1` | {_cell(samples['jobs1'], loads['jobs1'])} |",
         f"| `render.py -q {quality} --jobs 2` | {_cell(samples['jobs2'], loads['jobs2'])} |",
-        f"| `render.py -q {quality} --executor tcp://127.0.0.1:PORT` (LocalCluster, 2 workers x 1 thread) | {_cell(samples['dask2'], loads['dask2'])} |",
+        f"| `render.py -q {quality} --executor tcp://127.0.0.1:PORT` (LocalCluster, 2 workers x 1 "
+        f"thread) | {_cell(samples['dask2'], loads['dask2'])} |",
         "",
         f"Speed-up over `--jobs 1` (medians): local pool {base / samples['jobs2'].median:.2f}x, "
         f"Dask with 2 local workers {base / samples['dask2'].median:.2f}x (target 1.9x).",
         "",
+    ]
+
+
+def _section(quality, specs, samples, loads, profiles, chunk_rows, redraw, per_frame, whole):
+    names = "all 13 scenes" if len(specs) == 13 else ", ".join(s.key for s in specs)
+    lines = [f"## Render on more machines ({time.strftime('%Y-%m-%d %H:%M')})", ""]
+    if samples["jobs1"].values:
+        lines += _speedup_lines(quality, names, samples, loads)
+    lines += [
         "| Split of the longest scene | Measured, s | Planner's estimate, s |",
         "|---|---|---|",
         *chunk_rows,
         "",
-        "Simulated makespan from the per-call times measured in the last `--jobs 1` run "
+        f"Simulated makespan from the per-call times of a whole-lecture render with `--jobs 2` "
+        f"({whole[0]:.1f} s, load {whole[1]:.1f} after it) "
         f"(setup and each call's cost per scene; a chunk pays its scene's setup again, the call "
         f"before it, and {SceneProfile(0, ()).skip_ratio} of the calls it skips):",
         "",
