@@ -3,7 +3,7 @@ PY := .venv/bin/python
 QUALITY ?= high
 PYTEST_ARGS ?=
 
-.PHONY: setup video test lint storyboard bench kernels
+.PHONY: setup video test lint storyboard bench bench-cluster kernels
 
 setup:
 	@scripts/bootstrap.sh
@@ -34,3 +34,8 @@ lint: setup
 BENCH_ARGS ?=
 bench: setup
 	$(PY) tools/bench.py $(BENCH_ARGS)
+
+# 2 workers (local pool, local Dask cluster) against --jobs 1, split planning: a section to add
+# to BENCHMARKS.md (minutes; not part of `make test`).
+bench-cluster: setup
+	$(PY) tools/bench_cluster.py $(BENCH_ARGS)

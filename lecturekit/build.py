@@ -28,6 +28,8 @@ from pathlib import Path
 from lecturekit.atomic import atomic_path, write_text_atomic
 from lecturekit.deck import SceneSpec
 from lecturekit.outputs.files import write_lecture_outputs
+from lecturekit.render.executors import Executor
+from lecturekit.render.progress import ProgressModel, View
 from lecturekit.render.renderer import publish_scene_files, render_scenes
 from lecturekit.render.result import RenderResult
 from lecturekit.render.target import Target
@@ -96,15 +98,29 @@ def build_video(
     jobs: int = 1,
     on_event: Callable[[str], None] = print,
     force: bool = False,
+    executor: Executor | None = None,
+    view: Callable[[ProgressModel], View] | None = None,
+    split: bool = True,
 ) -> BuildResult:
     """Render ``specs`` and stitch them into ``target.video`` (no final file changes on
     failure). ``target.part`` names a selection of scenes (empty: the whole deck).
+    ``executor``, ``view`` and ``split``: see :func:`lecturekit.render.renderer.render_scenes`
+    (wherever the scenes render, everything after it happens here).
 
     Raises :class:`lecturekit.video.validate.VideoError` when the stitched video fails its
     check; it is then not moved into place.
     """
     started = time.perf_counter()
-    results = render_scenes(specs, target, jobs=jobs, on_event=on_event, force=force)
+    results = render_scenes(
+        specs,
+        target,
+        jobs=jobs,
+        on_event=on_event,
+        force=force,
+        executor=executor,
+        view=view,
+        split=split,
+    )
     build = BuildResult(results)
     build.timings["render"] = time.perf_counter() - started
     if build.failed:

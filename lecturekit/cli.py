@@ -6,6 +6,7 @@ deck folder renders with ``python render.py --deck DIR``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -21,10 +22,23 @@ from lecturekit.deck import Deck, DeckError, SceneSpec, load_deck
 from lecturekit.outputs.files import write_frames_only
 from lecturekit.outputs.slides import export_slides
 from lecturekit.render.cache import SceneCache
+from lecturekit.render.executors import (
+    LOCAL,
+    DaskExecutor,
+    InsecureAddressError,
+    check_address,
+    make_security,
+    security_from_file,
+)
 from lecturekit.render.lock import RenderLock, RenderLocked
 from lecturekit.render.preflight import DEFAULT_SCENE_SECONDS, preflight
+from lecturekit.render.progress import make_view
 from lecturekit.render.qualities import QUALITIES
-from lecturekit.render.renderer import Terminated, signals_as_interrupts
+from lecturekit.render.renderer import (
+    NARRATION_EXECUTOR_ERROR,
+    Terminated,
+    signals_as_interrupts,
+)
 from lecturekit.render.target import Target, part_name
 from lecturekit.theme import THEME_NAMES
 from lecturekit.video.validate import VideoError
@@ -128,6 +142,35 @@ def _positive_jobs(_ctx: click.Context, _param: click.Parameter, value: int) -> 
     is_flag=True,
     help="Print each scene's cache decision, and tracebacks on errors.",
 )
+@click.option(
+    "--executor",
+    default=LOCAL,
+    show_default=True,
+    metavar="local|tls://HOST:PORT",
+    help="Where scenes render: this machine (--jobs processes), or the Dask scheduler at "
+    "this address (see README, 'Render on more machines'). Everything else runs here.",
+)
+@click.option("--tls-ca-file", type=click.Path(dir_okay=False), help="CA certificate (tls://).")
+@click.option("--tls-cert", type=click.Path(dir_okay=False), help="Client certificate (tls://).")
+@click.option("--tls-key", type=click.Path(dir_okay=False), help="Client key (tls://).")
+@click.option(
+    "--tls-config",
+    type=click.Path(dir_okay=False),
+    help="TOML file with [tls] ca_file, cert, key (paths relative to it).",
+)
+@click.option(
+    "--allow-remote-plaintext",
+    is_flag=True,
+    help="Accept a tcp:// scheduler on another machine: unencrypted and open to anyone on "
+    "that network (tcp:// on this machine is always accepted).",
+)
+@click.option(
+    "--split/--no-split",
+    default=True,
+    show_default=True,
+    help="Render long scenes in chunks at once where that shortens the render (needs the "
+    "per-call times of a previous render).",
+)
 @click.option("--list", "list_only", is_flag=True, help="Print the deck's scenes and exit.")
 @click.option("--preview", is_flag=True, help="Open the video when done, where a viewer exists.")
 @click.option(
@@ -167,6 +210,13 @@ def main(
     scene_names: tuple[str, ...],
     theme: str,
     jobs: int,
+    executor: str,
+    tls_ca_file: str | None,
+    tls_cert: str | None,
+    tls_key: str | None,
+    tls_config: str | None,
+    allow_remote_plaintext: bool,
+    split: bool,
     list_only: bool,
     preview: bool,
     force: bool,
@@ -182,7 +232,7 @@ def main(
     specs = _select_scenes(deck, scene_names)
     # A selection never overwrites the whole lecture: its files carry its part name.
     target = Target(deck, quality, theme, media_dir, part_name(specs, deck))
-    _check_narration_options(narration, voice, slides, storyboard_only, handout)
+    _check_narration_options(narration, voice, slides, storyboard_only, handout, executor)
     if list_only:
         click.echo(f"{deck.title} ({deck.file})")
         for spec in deck.scenes:
@@ -195,6 +245,16 @@ def main(
             "--slides renders the scenes; --storyboard-only and --handout "
             "render none: run them as two commands"
         )
+    security = None
+    if executor != LOCAL:
+        try:
+            if tls_config:
+                security = security_from_file(tls_config)
+            elif tls_ca_file or tls_cert or tls_key:
+                security = make_security(tls_ca_file, tls_cert, tls_key)
+            check_address(executor, security, allow_remote_plaintext)  # before anything runs
+        except InsecureAddressError as refused:
+            raise click.BadParameter(str(refused), param_hint="--executor") from None
     if storyboard_only or handout:  # frames only: no render, no lock needed
         try:
             written = write_frames_only(
@@ -212,9 +272,19 @@ def main(
     try:
         with signals_as_interrupts():
             _preflight(specs, target)
-            with RenderLock(target.lock):
+            with (
+                RenderLock(target.lock),
+                _executor(executor, security, allow_remote_plaintext) as ex,
+            ):
                 build = build_video(
-                    specs, target, jobs=jobs, force=force, on_event=_event_printer(verbose)
+                    specs,
+                    target,
+                    jobs=jobs,
+                    force=force,
+                    on_event=_event_printer(verbose),
+                    executor=ex,
+                    view=make_view,
+                    split=split,
                 )
                 if slides and not build.failed:
                     presenter = export_slides(
@@ -256,21 +326,44 @@ def main(
         _open(build.video)
 
 
+@contextlib.contextmanager
+def _executor(address: str, security, allow_remote_plaintext: bool):
+    """The Dask executor for the run (``None``: the local pool), closed at the end."""
+    if address == LOCAL:
+        yield None
+        return
+    try:
+        executor = DaskExecutor(address, security, allow_remote_plaintext)
+    except (OSError, TimeoutError) as error:
+        _fail(f"cannot reach the Dask scheduler at {address}: {error}", EXIT_SCENES_FAILED)
+    with executor:
+        yield executor
+
+
 def _event_printer(verbose: bool):
     """Progress lines; the per-scene cache decisions only with --verbose."""
 
     def on_event(line: str) -> None:
         if verbose or not (": cached, unchanged" in line or ": to render (" in line):
-            click.echo(line)
+            # print(), not click.echo: on a terminal the live progress display has taken over
+            # sys.stdout and puts these lines above itself
+            print(line, flush=True)
 
     return on_event
 
 
 def _check_narration_options(
-    narration: bool, voice: Path | None, slides: bool, storyboard_only: bool, handout: bool
+    narration: bool,
+    voice: Path | None,
+    slides: bool,
+    storyboard_only: bool,
+    handout: bool,
+    executor: str = LOCAL,
 ) -> None:
     if voice is not None and not narration:
         raise click.UsageError("--voice chooses the narrator's voice: add --narration")
+    if narration and executor != LOCAL:  # before any connection, preflight or render
+        raise click.UsageError(NARRATION_EXECUTOR_ERROR)
     if narration and (slides or storyboard_only or handout):
         raise click.UsageError(
             "--slides, --storyboard-only and --handout are for a lecturer who speaks in "

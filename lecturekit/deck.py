@@ -8,6 +8,7 @@ says what the kit cannot guess::
     package = "scenes"                 # optional: modules import as scenes.<module>
     media = "../media"                 # optional: output folder (default: <deck>/media)
     accent = "p"                       # optional: the symbol whose colour accents the player
+    data = ["../assets"]               # optional: files the scenes read outside the deck folder
 
     [symbols]                          # notation symbols: a kit hue or {dark=..., light=...}
     x = "yellow"
@@ -115,6 +116,8 @@ class Deck:
     symbols: Mapping[str, Mapping[str, str]] = field(default_factory=dict, repr=False)
     roles: Mapping[str, str] = field(default_factory=dict, repr=False)
     macros: Mapping[str, str] = field(default_factory=dict, repr=False)
+    #: files or folders the scenes read outside the deck folder (shipped to cluster workers)
+    data: tuple[Path, ...] = field(default=(), repr=False)
 
     @property
     def file(self) -> Path:
@@ -221,7 +224,18 @@ def _parse(folder: Path, file: Path, data: dict) -> Deck:
     def fail(message: str) -> DeckError:
         return DeckError(f"{file}: {message}")
 
-    known = {"title", "slug", "package", "media", "accent", "symbols", "roles", "macros", "scene"}
+    known = {
+        "title",
+        "slug",
+        "package",
+        "media",
+        "accent",
+        "data",
+        "symbols",
+        "roles",
+        "macros",
+        "scene",
+    }
     unknown = sorted(set(data) - known)
     if unknown:
         raise fail(f"unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -249,6 +263,14 @@ def _parse(folder: Path, file: Path, data: dict) -> Deck:
     accent = data.get("accent")
     if accent is not None and accent not in symbols:
         raise fail(f"accent {accent!r} is not in [symbols]")
+    files = data.get("data", [])
+    if not isinstance(files, list) or not all(isinstance(f, str) and f for f in files):
+        raise fail('data must be a list of paths, e.g. data = ["../assets"]')
+    import_root = folder.parent if package else folder
+    data_paths = tuple((folder / f).resolve() for f in files)
+    for name, path in zip(files, data_paths, strict=True):
+        if not path.is_relative_to(import_root) or not path.exists():
+            raise fail(f"data {name!r} must exist inside {import_root}")
 
     rows = data.get("scene")
     if not isinstance(rows, list) or not rows:
@@ -264,6 +286,7 @@ def _parse(folder: Path, file: Path, data: dict) -> Deck:
         symbols=symbols,
         roles=roles,
         macros=macros,
+        data=data_paths,
     )
     specs = []
     for number, row in enumerate(rows):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from contextlib import ExitStack
 from unittest import mock
 
@@ -11,6 +15,13 @@ from manim import MarkupText, SingleStringMathTex, Text
 from lecturekit.deck import SceneSpec
 from lecturekit.render.headless import run_headless
 from lecturekit.scene.layout import layout_checker
+
+# Dask writes its configuration (~/.config/dask/) and scratch space (/tmp/dask-scratch-space)
+# unless told otherwise: the cluster tests keep both in a folder of their own.
+DASK_HOME = tempfile.mkdtemp(prefix="lecturekit-dask-")
+atexit.register(shutil.rmtree, DASK_HOME, ignore_errors=True)
+os.environ["DASK_CONFIG"] = DASK_HOME
+os.environ["DASK_TEMPORARY_DIRECTORY"] = DASK_HOME
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -1,7 +1,8 @@
 """Test decks: copies of ``tests/decks/<name>`` in a temporary folder, loaded as decks.
 
 ``pipeline``: plain Manim scenes of a second or two (a failing one, a slow one, one that edits
-the deck's shared module while it renders) for the cache, worker and fault tests.
+the deck's shared module while it renders, one of several calls in sections and one with a
+``dt`` updater, for splitting) for the cache, worker, cluster and fault tests.
 ``lecture``: three LectureScenes with beats and key frames for the output tests.
 Copies live outside the repository, so a test may edit them freely; they are decks like any
 other (``render.py --deck COPY`` renders one).

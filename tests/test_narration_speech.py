@@ -186,6 +186,14 @@ def test_the_engine_check_runs_once_and_is_remembered(tmp_path: Path) -> None:
         (["--voice", "v.onnx"], "--voice chooses the narrator's voice: add --narration"),
         (["--narration", "--slides"], "run them without --narration"),
         (["--narration", "--handout"], "run them without --narration"),
+        (
+            ["--narration", "--executor", "tcp://127.0.0.1:8786"],
+            "--narration cannot be combined with --executor yet: ",
+        ),
+        (
+            ["--narration", "--executor", "tls://render-host:8786"],
+            "--narration cannot be combined with --executor yet: ",
+        ),
     ],
 )
 def test_narration_options_that_do_not_go_together(extra: list[str], message: str) -> None:

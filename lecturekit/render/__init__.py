@@ -1,1 +1,2 @@
-"""Rendering scenes to checked videos: processes, cache, preflight, and the media paths."""
+"""Rendering scenes to checked videos: processes here or on a Dask cluster, the cache,
+preflight, progress, and the media paths."""

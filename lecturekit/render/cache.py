@@ -6,9 +6,11 @@ A scene's inputs are
   rendered (``lecturekit/scene/style.py``, ``scenes/formulas.py``, ``scenes/numerics/*``,
   ...), plus every deck file it opened for reading (``assets/*``). The render worker records
   them (:mod:`lecturekit.render.worker`), so the list is exact, dynamic imports included; and
-- the settings: quality, theme, the Manim flags, the versions of everything that draws or
-  encodes (Python, Manim, PyAV, pycairo, ManimPango, NumPy, SciPy, Pillow) and the LaTeX
-  binaries.
+- the settings: quality, theme, the Manim flags, and the versions of everything that draws or
+  encodes (Python, Manim, PyAV and its libavcodec, pycairo and Cairo, ManimPango and Pango,
+  NumPy, SciPy, Pillow, ``latex`` and ``dvisvgm``), by version and never by path or mtime
+  (:func:`lecturekit.render.versions.tool_versions`): the same tools on another machine give
+  the same key, so a scene rendered on a cluster worker shares its entry with a local render.
 
 The cache key is the SHA-256 of the settings and of the content hash of every input. It is
 stored in ``entry.json`` beside the cached ``scene.mp4``. The recorded list is sound as a
@@ -28,8 +30,8 @@ their speech), whose settings add the voice, the speech engine's version and the
 settings, and which keep the record of what the scene said (``narration.json``).
 
 Layout (:class:`lecturekit.render.target.Target`): ``cache/<variant>/<NN-scene>/{scene.mp4,
-scene.srt, sections/, entry.json}`` (narrated: ``cache/<variant>-narrated/``, plus
-``narration.json``) and ``cache/render-times.json``.
+scene.srt, sections/, entry.json, profile.json}`` (narrated: ``cache/<variant>-narrated/``,
+plus ``narration.json``) and ``cache/render-times.json``.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ import hashlib
 import json
 import os
 import shutil
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,26 +48,32 @@ from lecturekit.atomic import write_text_atomic
 from lecturekit.deck import KIT_ROOT, SceneSpec
 from lecturekit.video.validate import VideoFacts, file_sha256
 
+from .split import SceneProfile
 from .target import Target
-from .versions import RENDER_DISTRIBUTIONS, TEX_BINARIES, binary_identity, distribution_version
+from .versions import tool_versions
 
 # Bump when the entry format or anything the pipeline adds to a scene's output changes.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 5
 SECTIONS_INDEX = "sections.json"
 NARRATION_RECORD = "narration.json"  # a narrated scene's record (lecturekit.narration.pacer)
+PROFILE = "profile.json"  # per-call render costs of the scene's last render (for splitting)
 
 
-def settings_fingerprint(target: Target, manim_flags: Iterable[str]) -> dict[str, str]:
-    """Everything besides the deck's and the kit's files that decides a scene's video."""
+def settings_fingerprint(
+    target: Target, manim_flags: Iterable[str], versions: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Everything besides the deck's and the kit's files that decides a scene's video.
+
+    ``versions`` defaults to this machine's :func:`tool_versions`; a worker's render is only
+    accepted when its versions equal these (:mod:`lecturekit.render.executors`)."""
     settings = {
         "cache_format": str(CACHE_FORMAT),
         "quality": target.quality,
         "theme": target.theme,
         "manim_flags": " ".join(manim_flags),
-        "python": sys.version.split()[0],
     }
-    settings.update({f"version:{d}": distribution_version(d) for d in RENDER_DISTRIBUTIONS})
-    settings.update({f"binary:{b}": binary_identity(b) for b in TEX_BINARIES})
+    versions = tool_versions() if versions is None else versions
+    settings.update({f"version:{tool}": v for tool, v in sorted(versions.items())})
     if target.narration is not None:  # the voice, engine and settings decide its timing too
         settings.update(target.narration.fingerprint(target.speech_cache))
     return settings
@@ -243,7 +250,7 @@ class SceneCache:
         self,
         spec: SceneSpec,
         settings: Mapping[str, str],
-        inputs: Mapping[Path, str],
+        inputs: Mapping[str, str],
         video: Path,
         captions: Path | None,
         sections: Path | None,
@@ -255,16 +262,17 @@ class SceneCache:
         (Manim's ``sections/`` folder) into the cache and record its entry; ``narration``
         is a narrated render's record of what it said (:mod:`lecturekit.narration.pacer`).
 
-        ``inputs`` maps each input file to its content hash *as the render saw it* (the
-        worker hashes them when they are loaded): a file saved while the scene rendered then
-        no longer matches, and the next run renders the scene again.
+        ``inputs`` maps each input file, by name (``kit:...``, ``deck:...``, as the worker
+        records them), to its content hash *as the render saw it* (the worker hashes them when
+        they are loaded): a file saved while the scene rendered then no longer matches, and the
+        next run renders the scene again.
         The old entry is removed first and the new one written last (atomically), so a crash
         in between leaves no entry, i.e. a miss, never an entry naming the wrong video.
         """
         folder = self.scene_folder(spec)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "entry.json").unlink(missing_ok=True)
-        named = {self.roots.name(Path(p)): sha for p, sha in inputs.items()}
+        named = dict(inputs)
         entry = CacheEntry(
             spec.key,
             cache_key(settings, named),
@@ -287,6 +295,20 @@ class SceneCache:
             entry.narration_record.unlink(missing_ok=True)
         write_text_atomic(folder / "entry.json", json.dumps(entry.to_json(), indent=1))
         return entry
+
+    def profile(self, spec: SceneSpec) -> SceneProfile | None:
+        """The scene's per-call costs from its last render at this variant, if recorded."""
+        try:
+            data = json.loads((self.scene_folder(spec) / PROFILE).read_text(encoding="utf-8"))
+            return SceneProfile.from_json(data)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def store_profile(self, spec: SceneSpec, profile: SceneProfile) -> None:
+        """Remember the scene's per-call costs (for splitting it next time)."""
+        folder = self.scene_folder(spec)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(folder / PROFILE, json.dumps(profile.to_json(), indent=1))
 
     def video_seconds(self, spec: SceneSpec) -> float | None:
         """Length of the scene's last rendered video (its entry may be outdated), if any."""

@@ -17,6 +17,8 @@ here, so the layout can be read in one place::
       cache/render-times.json, cache/preflight-*.txt
       build/<variant>/NN-title/            Manim's working folder of one scene render
                                            (silent and narrated: LaTeX is made once)
+      build/<variant>/NN-title/chunks/KK/  ... of one chunk of it (a scene split by -n;
+                                           silent renders only: a narrated one is never split)
       headless/<theme>/, keyframes/<variant>/<Class>/
       .render.lock                         one render at a time per media folder
 
@@ -137,16 +139,20 @@ class Target:
         """Manim's media folder for one scene render (its Tex folder is kept between runs)."""
         return self.media / "build" / self.variant / spec.key
 
-    def manim_video(self, spec: SceneSpec) -> Path:
-        """Where Manim writes the scene's MP4: ``videos/<file stem>/<res>/<Class>.mp4``."""
+    def manim_video_name(self, spec: SceneSpec) -> str:
+        """The scene's MP4 relative to Manim's media folder: ``videos/<stem>/<res>/<Class>.mp4``
+        (the same in a scene's build folder, a chunk's, or a cluster worker's)."""
         q = QUALITIES[self.quality]
-        return (
-            self.build_dir(spec)
-            / "videos"
-            / spec.path.stem
-            / f"{q.height}p{q.fps}"
-            / f"{spec.class_name}.mp4"
-        )
+        return f"videos/{spec.path.stem}/{q.height}p{q.fps}/{spec.class_name}.mp4"
+
+    def manim_video(self, spec: SceneSpec) -> Path:
+        """Where Manim writes the scene's MP4 (see :meth:`manim_video_name`)."""
+        return self.build_dir(spec) / self.manim_video_name(spec)
+
+    def chunk_dir(self, spec: SceneSpec, k: int) -> Path:
+        """Manim's media folder for chunk ``k`` of a scene rendered in parts (its own Tex
+        folder: chunks of one scene render at the same time)."""
+        return self.build_dir(spec) / "chunks" / f"{k:02d}"
 
     def manim_sections(self, spec: SceneSpec) -> Path:
         """Manim's section folder for the scene (``--save_sections``), beside its MP4."""

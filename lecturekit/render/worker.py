@@ -1,14 +1,18 @@
 """One scene render, in its own process: Manim's CLI plus what the pipeline needs to know.
 
-    python -m lecturekit.render.worker --report R.json --video V.mp4 --root DIR [--exclude DIR] \\
-        [--narration JSON] -- render -ql ... scene.py SceneClass
+    python -m lecturekit.render.worker --report R.json --video V.mp4 --root kit=DIR \\
+        --root deck=DIR [--exclude DIR] [--narration JSON] -- render -ql ... scene.py SceneClass
 
 Runs Manim's own ``manim render`` command in this process (so a render here is exactly a
 plain ``manim render``), and around it
 
 - records the project files the render depends on, for the scene cache: the project modules
   it imported and the project files it opened for reading (an audit hook on ``open``), each
-  with its content hash as the render loaded it;
+  with its content hash as the render loaded it, named relative to its root (``--root
+  kit=DIR`` gives ``kit:scene/style.py``): the same names whether the files are the
+  repository's or a cluster worker's temporary copy of them;
+- installs the frame hook (:mod:`lecturekit.render.framehook`) when the job asks for it:
+  frames written, per-call records, and what a chunk of a scene (``-n``) needs;
 - catches the scene's exception itself (Manim prints it as a rich traceback and exits 1), so
   the summary can quote its first line;
 - decodes the finished MP4 from first to last frame (:func:`pipeline.validate.probe_video`);
@@ -112,6 +116,19 @@ class DependencyRecorder:
                     found.add(real)
         return found
 
+    def named(self, roots: list[tuple[str | None, str]]) -> dict[str, str]:
+        """:meth:`files` by name: ``<label>:<path relative to its root>`` for the first of the
+        ``(label, folder)`` roots holding the file (its absolute path for an unlabelled root)."""
+        real_roots = [(label, os.path.realpath(folder)) for label, folder in roots]
+        named = {}
+        for path, sha in self.files().items():
+            for label, root in real_roots:
+                if label and _under(path, (root,)):
+                    path = f"{label}:{Path(os.path.relpath(path, root)).as_posix()}"
+                    break
+            named[path] = sha
+        return named
+
     def files(self) -> dict[str, str]:
         """Every project file the render depended on, with its content hash as the render
         saw it (hashed now for modules first imported after the scene started)."""
@@ -152,6 +169,11 @@ def _run_manim(
     return code, (caught[0] if caught else None)
 
 
+def _labelled(root: str) -> tuple[str | None, str]:
+    label, sep, folder = root.partition("=")
+    return (label, folder) if sep and label.isidentifier() else (None, root)
+
+
 def _first_line(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
@@ -177,7 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--video", type=Path, required=True, help="where Manim writes the scene's MP4"
     )
-    parser.add_argument("--root", action="append", default=[])
+    parser.add_argument(
+        "--root",
+        action="append",
+        default=[],
+        metavar="LABEL=DIR",
+        help="a folder whose files are inputs, named LABEL:<path> (first match wins)",
+    )
     parser.add_argument("--exclude", action="append", default=[])
     parser.add_argument(
         "--narration", default=None, help="speak the beats (lecturekit.narration.pacer)"
@@ -186,8 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     manim_args = args.manim_args[1:] if args.manim_args[:1] == ["--"] else args.manim_args
 
-    recorder = DependencyRecorder(args.root, args.exclude)
+    roots = [_labelled(r) for r in args.root]
+    # Imported before the recorder starts: the hook is machinery, not an input of the scene.
+    from lecturekit.render.framehook import install_from_env
+
+    recorder = DependencyRecorder([folder for _label, folder in roots], args.exclude)
     sys.addaudithook(recorder.audit)
+    install_from_env()
     started = time.perf_counter()
     report: dict = {"ok": False, "error": None, "error_type": None, "inputs": {}, "video": None}
     args.video.unlink(missing_ok=True)  # never report a video left by an earlier render
@@ -198,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         if narrator is not None:
             narrator.close()
     report["manim_seconds"] = time.perf_counter() - started
-    report["inputs"] = recorder.files()
+    report["inputs"] = recorder.named(roots)
     if error is not None:
         report["error"] = _first_line(error)
         report["error_type"] = type(error).__name__

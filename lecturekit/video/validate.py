@@ -114,9 +114,13 @@ def _open(path: Path) -> av.container.InputContainer:
     return container
 
 
-def probe_video(path: Path) -> VideoFacts:
+def probe_video(path: Path, decode: bool = True) -> VideoFacts:
     """Decode every frame of ``path`` and return its facts; raise :class:`VideoError` if any
-    frame does not decode or the file has none."""
+    frame does not decode or the file has none.
+
+    ``decode=False`` counts packets instead of decoding them: for a file joined by stream copy
+    from parts that were decoded already (a scene rendered in chunks), checked with
+    :func:`check_stitched`."""
     path = Path(path)
     with _open(path) as container:
         stream = container.streams.video[0]
@@ -129,8 +133,9 @@ def probe_video(path: Path) -> VideoFacts:
             for packet in container.demux(stream):
                 if packet.size:
                     packets.update(coded_payload(bytes(packet), ctx.name, length_size))
-                for _frame in packet.decode():
-                    frames += 1
+                    frames += 0 if decode else 1
+                if decode:
+                    frames += sum(1 for _frame in packet.decode())
         except av.error.FFmpegError as error:
             raise VideoError(f"{path}: frame {frames + 1} does not decode ({error})") from None
         if frames == 0:
