@@ -148,7 +148,8 @@ def _positive_jobs(_ctx: click.Context, _param: click.Parameter, value: int) -> 
     show_default=True,
     metavar="local|tls://HOST:PORT",
     help="Where scenes render: this machine (--jobs processes), or the Dask scheduler at "
-    "this address (see README, 'Render on more machines'). Everything else runs here.",
+    "this address (see README, 'Render on more machines'). Everything else runs here. "
+    "Not with --narration yet (a narrated render runs here).",
 )
 @click.option("--tls-ca-file", type=click.Path(dir_okay=False), help="CA certificate (tls://).")
 @click.option("--tls-cert", type=click.Path(dir_okay=False), help="Client certificate (tls://).")
@@ -169,7 +170,7 @@ def _positive_jobs(_ctx: click.Context, _param: click.Parameter, value: int) -> 
     default=True,
     show_default=True,
     help="Render long scenes in chunks at once where that shortens the render (needs the "
-    "per-call times of a previous render).",
+    "per-call times of a previous render; a narrated scene always renders whole).",
 )
 @click.option("--list", "list_only", is_flag=True, help="Print the deck's scenes and exit.")
 @click.option("--preview", is_flag=True, help="Open the video when done, where a viewer exists.")
