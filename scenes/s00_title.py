@@ -31,7 +31,11 @@ class TitleCard(LectureScene):
     def construct(self) -> None:
         theme = self.theme
 
-        with self.beat("Variational Autoencoders: A Visual Derivation", key_frame="title"):
+        with self.beat(
+            "Variational Autoencoders: A Visual Derivation",
+            say="Variational autoencoders: a visual derivation.",
+            key_frame="title",
+        ):
             title = VGroup(
                 style.text(TITLE, size=style.TITLE_SIZE + 8, weight="BOLD"),
                 style.text(TITLE_SECOND_LINE, size=style.TITLE_SIZE + 8, weight="BOLD"),
@@ -40,7 +44,11 @@ class TitleCard(LectureScene):
             self.play(Write(title), run_time=2)
             self.wait(0.8)
 
-        with self.beat("The ELBO, derived step by step.", key_frame="subtitle"):
+        with self.beat(
+            "The ELBO, derived step by step.",
+            say="We will derive the ELBO, step by step.",
+            key_frame="subtitle",
+        ):
             subtitle = style.text(SUBTITLE, size=style.HEADING_SIZE, color=theme.muted)
             subtitle.next_to(title, DOWN, buff=0.4)
             self.play(FadeIn(subtitle, shift=0.2 * UP))
@@ -48,6 +56,10 @@ class TitleCard(LectureScene):
 
         with self.beat(
             "A posterior with two modes, and the Gaussian that approximates it.",
+            say=(
+                "The blue curve is a true posterior with two modes. The orange Gaussian, "
+                "fitted by the ELBO, approximates it by sitting on one of them."
+            ),
             key_frame="picture",
         ):
             picture = PosteriorPicture()

@@ -235,14 +235,22 @@ class LatentVariableModel(LectureScene):
         data_row, latent_row, prior_row, decoder_row, encoder_row = notation.rows
         picture = GenerativePicture()
 
-        with self.beat("Goal: model data x as generated from latent variables z."):
+        with self.beat(
+            "Goal: model data x as generated from latent variables z.",
+            say="Our goal: model observed data x as generated from hidden, latent variables z.",
+        ):
             self.play(FadeIn(goal, shift=0.2 * DOWN))
             self.play(FadeIn(VGroup(notation.header, notation.rule)))
             self.play(LaggedStart(*(FadeIn(r, shift=0.1 * RIGHT) for r in (data_row, latent_row))))
             self.wait(1)
 
         with self.beat(
-            "The joint distribution factorizes: decoder times prior.", key_frame="joint"
+            "The joint distribution factorizes: decoder times prior.",
+            say=(
+                "The joint factorizes: the decoder, p theta of x given z, times the prior, "
+                "p of z. The blue curve is the decoder's mean; the lilac bump is the prior."
+            ),
+            key_frame="joint",
         ):
             self.play(
                 Write(joint),
@@ -260,7 +268,9 @@ class LatentVariableModel(LectureScene):
             self.wait(1)
 
         with self.beat(
-            "Integrating z out gives the likelihood of the data, p(x).", key_frame="marginal"
+            "Integrating z out gives the likelihood of the data, p(x).",
+            say="Integrating z out of the joint gives p theta of x, the likelihood of the data.",
+            key_frame="marginal",
         ):
             self.play(FadeOut(VGroup(decoder, prior)))
             self.play(TransformMatchingTex(joint.copy(), marginal), run_time=2)
@@ -268,6 +278,11 @@ class LatentVariableModel(LectureScene):
 
         with self.beat(
             "Generative story: draw z from the prior, then decode it into x.",
+            say=(
+                "The generative story: draw each z from the prior, the green dots. Decode "
+                "it into an x near the blue curve. The yellow marks on the x axis are the "
+                "generated data."
+            ),
             key_frame="generative-story",
         ):
             self._tell_the_story(picture)
@@ -275,6 +290,10 @@ class LatentVariableModel(LectureScene):
 
         with self.beat(
             "Observe x = 2.0: two values of z explain it, so p(z|x) will have two modes.",
+            say=(
+                "Observe x equals two point zero, the dashed line. It meets the blue curve "
+                "at two values of z, so p theta of z given x will peak near both."
+            ),
             key_frame="two-modes",
         ):
             self.play(Create(picture.observed_line), FadeIn(picture.observed_label), run_time=1.2)
@@ -290,6 +309,10 @@ class LatentVariableModel(LectureScene):
 
         with self.beat(
             "Last symbol: the encoder q(z|x), which will approximate p(z|x).",
+            say=(
+                "The last symbol is the encoder, q phi of z given x, which will approximate "
+                "that posterior."
+            ),
             key_frame="notation",
         ):
             self.play(FadeIn(encoder_row, shift=0.1 * RIGHT))

@@ -63,6 +63,9 @@ class WhyLikelihoodIsHard(LectureScene):
 
         with self.beat(
             "The problem: computing p(x) requires an intractable integral.",
+            say=(
+                "The problem: computing p theta of x requires an intractable integral, over all z."
+            ),
             key_frame="log-marginal",
         ):
             problem = style.tex(
@@ -78,7 +81,9 @@ class WhyLikelihoodIsHard(LectureScene):
             self.wait(1)
 
         with self.beat(
-            "This integral, over every possible z, is the bottleneck.", key_frame="bottleneck"
+            "This integral, over every possible z, is the bottleneck.",
+            say="This integral, over every possible z, is the bottleneck.",
+            key_frame="bottleneck",
         ):
             box = style.emphasis_box(VGroup(*equation[3:]), color=theme.warning)
             warning = style.tex(r"\textbf{This integral is the bottleneck.}", color=theme.warning)
@@ -90,7 +95,8 @@ class WhyLikelihoodIsHard(LectureScene):
         joint = MODEL.joint_density(OBSERVED_X, z)
         grid = grid_evidence(OBSERVED_X)
         with self.beat(
-            "For our toy model: the integrand p(x, z) over z, for the observed x = 2.0."
+            "For our toy model: the integrand p(x, z) over z, for the observed x = 2.0.",
+            say="In our toy model, the blue curve is the integrand, p theta of x and z.",
         ):
             # Drawn centred while it is the only picture; it moves left for the shared scale.
             left_axes = self._plot_axes(1.15 * joint.max(), 0.0)
@@ -113,6 +119,11 @@ class WhyLikelihoodIsHard(LectureScene):
 
         with self.beat(
             "Its area is the number we need, p(x): a grid of 100 points finds it.",
+            say=(
+                "Its area is the number we need. A grid of one hundred points sums it up: "
+                "the area comes to about zero point one one seven, and that is p theta of "
+                "x."
+            ),
             key_frame="integrand-area",
         ):
             sweep = ValueTracker(grid.z[0])
@@ -163,6 +174,11 @@ class WhyLikelihoodIsHard(LectureScene):
 
         with self.beat(
             "Divide by that area: on one scale, p(x, z) stretches by 1/p(x) into p(z|x).",
+            say=(
+                "On the right, on a shared scale, we divide by that area. The curve "
+                "stretches by about eight point five six, until its area is one. That is "
+                "the posterior, p theta of z given x, with two modes."
+            ),
             key_frame="true-posterior",
         ):
             left_panel = VGroup(
@@ -235,6 +251,10 @@ class WhyLikelihoodIsHard(LectureScene):
 
         with self.beat(
             "In d dimensions the grid needs 100^d evaluations: hopeless beyond a few.",
+            say=(
+                "In d dimensions, a grid needs one hundred to the power d evaluations. At a "
+                "billion a second, ten dimensions take over three thousand years."
+            ),
             key_frame="grid-cost",
         ):
             cost = self._grid_cost_table()
@@ -246,7 +266,10 @@ class WhyLikelihoodIsHard(LectureScene):
             )
             self.wait(2)
 
-        with self.beat("So the true posterior p(z|x) is complex, and unknown without p(x)."):
+        with self.beat(
+            "So the true posterior p(z|x) is complex, and unknown without p(x).",
+            say="So the true posterior is complex, and unknown without p theta of x.",
+        ):
             unknown = style.tex(
                 r"The true posterior $" + formulas.TRUE_POSTERIOR + r"$ is complex and unknown.",
                 size=style.LABEL_SIZE + 2,
@@ -260,6 +283,7 @@ class WhyLikelihoodIsHard(LectureScene):
 
         with self.beat(
             "Key idea: instead of solving exactly, introduce a tractable approximation.",
+            say="Key idea: instead of solving exactly, introduce a tractable approximation.",
             key_frame="key-idea",
         ):
             key_idea = style.tex(

@@ -44,6 +44,10 @@ class VariationalApproximation(LectureScene):
 
         with self.beat(
             "Solution: learn an encoder network to approximate the true posterior.",
+            say=(
+                "The solution: learn an encoder network, q phi of z given x, to approximate "
+                "the true posterior."
+            ),
             key_frame="approximation",
         ):
             solution = style.tex(
@@ -58,7 +62,9 @@ class VariationalApproximation(LectureScene):
             self.wait(1.5)
 
         with self.beat(
-            "The encoder maps x to the parameters of q: a mean and a width.", key_frame="encoder"
+            "The encoder maps x to the parameters of q: a mean and a width.",
+            say="The encoder maps x to a Gaussian's mean, mu, and width, sigma.",
+            key_frame="encoder",
         ):
             encoder = EncoderDiagram(follower)
             encoder.next_to(approx, RIGHT, buff=0.9)
@@ -68,6 +74,7 @@ class VariationalApproximation(LectureScene):
 
         with self.beat(
             "Start from a poor guess: q lies away from the true posterior.",
+            say="Start from a poor guess: the orange Gaussian lies away from the blue posterior.",
             key_frame="poor-start",
         ):
             plot, legend = pictures.fit_picture(follower)
@@ -75,7 +82,13 @@ class VariationalApproximation(LectureScene):
             self.wait(1.5)
 
         with self.beat(
-            "Tuning the mean and width moves q closer to the true posterior.", key_frame="fitted"
+            "Tuning the mean and width moves q closer to the true posterior.",
+            say=(
+                "Tuning mu and sigma moves q closer to the true posterior. The mean slides "
+                "from two point five to about one point one, and sigma shrinks to about "
+                "zero point two two."
+            ),
+            key_frame="fitted",
         ):
             tuning = lines(
                 r"Tuning $\mu$ and $\sigma$ moves $\qp$", "closer to the true posterior."
@@ -86,7 +99,9 @@ class VariationalApproximation(LectureScene):
             self.wait(1.5)
 
         with self.beat(
-            "q settles on one mode: one Gaussian cannot cover both.", key_frame="one-mode"
+            "q settles on one mode: one Gaussian cannot cover both.",
+            say="It settles on one mode, missing the left one: one Gaussian cannot cover both.",
+            key_frame="one-mode",
         ):
             missed = self._missed_mode(plot)
             self.play(GrowArrow(missed.arrow), FadeIn(missed.label))
@@ -94,6 +109,10 @@ class VariationalApproximation(LectureScene):
 
         with self.beat(
             "We could draw p(z|x) since z is 1-D; in a VAE, p(x) is intractable.",
+            say=(
+                "We could draw the posterior only because z is one-dimensional. Bayes' rule "
+                "needs p theta of x, and in a VAE that is intractable."
+            ),
             key_frame="contrast",
         ):
             contrast = PosteriorNeedsEvidence()
@@ -103,7 +122,9 @@ class VariationalApproximation(LectureScene):
             self.wait(2)
 
         with self.beat(
-            "Question: how do we use q to get a tractable learning objective?", key_frame="question"
+            "Question: how do we use q to get a tractable learning objective?",
+            say="So the question is: how do we use q to get a tractable learning objective?",
+            key_frame="question",
         ):
             question = style.tex(
                 r"\textbf{Question:} How do we use $\qp$ to get a tractable "

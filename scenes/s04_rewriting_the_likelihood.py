@@ -66,7 +66,10 @@ class RewritingTheLikelihood(DerivationScene):
         theme = self.theme
         self.show_title_bar()
 
-        with self.beat("Step 1: multiply and divide by q(z|x) inside the integral."):
+        with self.beat(
+            "Step 1: multiply and divide by q(z|x) inside the integral.",
+            say="Step one: multiply and divide by q phi of z given x, inside the integral.",
+        ):
             step = self.step_line(
                 r"\textbf{Step 1:} Multiply and divide by $\qp(\z \given \x)$ "
                 r"inside the integral."
@@ -75,6 +78,7 @@ class RewritingTheLikelihood(DerivationScene):
 
         with self.beat(
             "Start from the log-likelihood: the log of an integral over z.",
+            say="Start from the log-likelihood: the log of an integral over z.",
             key_frame="log-likelihood",
         ):
             start = style.math(*formulas.LOG_MARGINAL)
@@ -83,7 +87,12 @@ class RewritingTheLikelihood(DerivationScene):
             self.wait(1.5)
 
         with self.beat(
-            "Put q(z|x) / q(z|x) under the integral: it equals 1.", key_frame="times-one"
+            "Put q(z|x) / q(z|x) under the integral: it equals 1.",
+            say=(
+                "Put q phi of z given x over itself under the integral. That fraction "
+                "equals one, so the value is the same."
+            ),
+            key_frame="times-one",
         ):
             grown = style.math("=", INTEGRAL, *frac(Q, Q), r"\;\;", formulas.JOINT, DZ)
             self.place_line(grown, start, buff=0.3, align=start[1])
@@ -96,7 +105,14 @@ class RewritingTheLikelihood(DerivationScene):
             self.play(FadeIn(box), FadeIn(equals_one, shift=0.1 * UP))
             self.wait(2)
 
-        with self.beat("Regroup: q(z|x) times the ratio p(x, z) / q(z|x).", key_frame="regrouped"):
+        with self.beat(
+            "Regroup: q(z|x) times the ratio p(x, z) / q(z|x).",
+            say=(
+                "Now regroup: q phi of z given x, times the ratio, p theta of x and z over "
+                "q phi of z given x."
+            ),
+            key_frame="regrouped",
+        ):
             self.play(FadeOut(VGroup(box, equals_one)))
             regrouped = style.math("=", INTEGRAL, Q, r"\cdot", *RATIO, DZ)
             self.place_line(regrouped, start, buff=0.3, align=start[1])
@@ -110,6 +126,10 @@ class RewritingTheLikelihood(DerivationScene):
         equals = style.math("=").move_to(self._between(ratio_panel, product_panel))
         with self.beat(
             "Seen with one q covering both modes, the moment-matched Gaussian: q and p/q.",
+            say=(
+                "Take one q that covers both modes: the dashed orange, moment-matched "
+                "Gaussian. Beside it is the ratio, p over q."
+            ),
             key_frame="q-and-ratio",
         ):
             self.play(
@@ -122,6 +142,11 @@ class RewritingTheLikelihood(DerivationScene):
 
         with self.beat(
             "Their product lands exactly on p(x, z): same area, so the value is unchanged.",
+            say=(
+                "Their product lands exactly on the blue curve, p theta of x and z, with "
+                "the same area. This doesn't change the value; it just rewrites the "
+                "integral in a useful form."
+            ),
             key_frame="same-value",
         ):
             joint = plots.density_graph(
