@@ -71,7 +71,10 @@ class ExpectationUnderEncoder(DerivationScene):
     def construct(self) -> None:
         self.show_title_bar()
 
-        with self.beat("Step 2: recognize this as an expectation under q(z|x)."):
+        with self.beat(
+            "Step 2: recognize this as an expectation under q(z|x).",
+            say="Step two: we recognize this integral as an expectation under q of z given x.",
+        ):
             step = self.step_line(
                 r"\textbf{Step 2:} Recognize this as an expectation under "
                 r"$\qp(\z \given \x)$."
@@ -88,6 +91,8 @@ class ExpectationUnderEncoder(DerivationScene):
         with self.beat(
             "Integrating against q(z|x) is taking an expectation under q(z|x).",
             key_frame="expectation",
+            say="Integrating against a density is, by definition, taking an expectation under "
+            "it. So the orange q moves into the subscript of the expectation.",
         ):
             # q is marked by an underline in its colour, which then travels with it into the
             # subscript of E (a box around a subscript would cover the E and the bracket).
@@ -106,7 +111,11 @@ class ExpectationUnderEncoder(DerivationScene):
             self.play(FadeIn(why, shift=0.2 * LEFT))
             self.wait(2.6)
 
-        with self.beat("Why this matters: we can now estimate this by sampling from q(z|x)."):
+        with self.beat(
+            "Why this matters: we can now estimate this by sampling from q(z|x).",
+            say="Why this matters: an expectation can be estimated by sampling. We draw z from "
+            "q and average the ratio.",
+        ):
             self.play(FadeOut(VGroup(step, integral, mark, target_mark, why)))
             headline = style.math(formulas.LOG_EVIDENCE, "=", r"\log", *expectation_q(*RATIO))
             headline.next_to([0, style.content_top(), 0], DOWN, buff=0.15)
@@ -138,6 +147,9 @@ class ExpectationUnderEncoder(DerivationScene):
         with self.beat(
             "Draw z_i from r, a Gaussian covering both modes; compute p(x, z_i) / r(z_i).",
             key_frame="ratios",
+            say="The same holds for any density r that covers both blue modes, like this dashed "
+            "orange Gaussian. Each draw gives a ratio: the blue height over the dashed one, "
+            "here about zero point four two.",
         ):
             # Why sampling r is allowed: the rewriting of slide 4 works with any density that
             # is positive wherever p(x, z) is, and r covers both modes.
@@ -163,7 +175,12 @@ class ExpectationUnderEncoder(DerivationScene):
                 self.play(*samples.show(i), run_time=0.8 if i == 0 else 0.6)
                 self.wait(0.5 if i < KEY_SAMPLE else 2.0)
 
-        with self.beat("Their running mean converges to the true p(x).", key_frame="converged"):
+        with self.beat(
+            "Their running mean converges to the true p(x).",
+            key_frame="converged",
+            say="As the samples pile up, we keep averaging the ratios. The dashed running mean "
+            "settles on the blue line, the true p of x, about zero point one one seven.",
+        ):
             self.play(samples.clear(KEY_SAMPLE), *samples.more(N_DOTS), run_time=1.2)
             self.play(
                 FadeIn(estimate.frame, estimate.truth_line, estimate.truth_row),
@@ -178,6 +195,8 @@ class ExpectationUnderEncoder(DerivationScene):
         with self.beat(
             "The ELBO fit q covers one mode: its draws miss the left one, its mean stays low.",
             key_frame="encoder",
+            say="The encoder's own q, fit to one mode, never draws from the left one. Its solid "
+            "curve stays low, near zero point zero eight.",
         ):
             self.play(FadeIn(estimate.encoder_row))
             self.play(Create(estimate.encoder_curve), run_time=1.6)

@@ -53,7 +53,11 @@ class LowerBound(DerivationScene):
         self.show_title_bar()
         picture = jensen_picture(fit_forward_kl(), n=N_POINTS, seed=SEED)
 
-        with self.beat("Step 3: apply Jensen's inequality."):
+        with self.beat(
+            "Step 3: apply Jensen's inequality.",
+            say="Step three applies Jensen's inequality: since the log is concave, the log of "
+            "an expectation is at least the expectation of the log.",
+        ):
             step = self.step_line(r"\textbf{Step 3:} Apply Jensen's inequality.")
             jensen = style.math(r"\log", r"\E[X]", r"\geq", r"\E[\log X]")
             jensen.next_to(step, DOWN, buff=0.3).set_x(RIGHT_COLUMN_X)
@@ -65,7 +69,8 @@ class LowerBound(DerivationScene):
             self.wait(1.2)
 
         with self.beat(
-            "Each sample z_i ~ r gives X_i = p(x, z_i) / r(z_i): a point on the log curve."
+            "Each sample z_i ~ r gives X_i = p(x, z_i) / r(z_i): a point on the log curve.",
+            say="Each sample from r gives a ratio X, and a green point on the blue log curve.",
         ):
             ratio = style.math(
                 r"X_i = \frac{\pt(\x, \z_i)}{" + PROPOSAL_SYMBOL + r"(\z_i)}",
@@ -89,6 +94,9 @@ class LowerBound(DerivationScene):
         with self.beat(
             "Their average, E[log X], lies below the curve's value there, log E[X].",
             key_frame="jensen-plot",
+            say="Their average, the red dot, is the mean of the logs. It lies below the blue "
+            "dot on the curve, the log of the mean. Here the violet gap is about one point "
+            "eight.",
         ):
             self.play(Create(plot.spokes), FadeIn(plot.average), run_time=1.4)
             self.play(FadeOut(plot.spokes), Create(plot.drop), FadeIn(plot.mean_label))
@@ -106,6 +114,9 @@ class LowerBound(DerivationScene):
         with self.beat(
             "Exact values average over all of r: rare far-out draws pull E[log X] down.",
             key_frame="exact",
+            say="Over all of r, the exact gap is about seven point one. One draw in nine lands "
+            "below this plot, dragging the mean of the logs down, and these twelve have "
+            "none.",
         ):
             self.play(FadeIn(readout.exact_column))
             why = VGroup(
@@ -130,7 +141,11 @@ class LowerBound(DerivationScene):
             self.play(FadeIn(why))
             self.wait(4.0)
 
-        with self.beat("Applied to our expression, the log moves inside the expectation."):
+        with self.beat(
+            "Applied to our expression, the log moves inside the expectation.",
+            say="Now apply Jensen to our expression. The log moves inside the expectation under "
+            "q, and the equals sign becomes greater than or equal.",
+        ):
             self.fade_out(plot, readout, why, ratio, proposal, concave)
             self.play(jensen.animate.next_to(step, RIGHT, buff=0.8))
             evidence = style.math(formulas.LOG_EVIDENCE, "=", r"\log", *expectation_q(*RATIO))
@@ -146,7 +161,12 @@ class LowerBound(DerivationScene):
                 wait=1.5,
             )
 
-        with self.beat("The log of a ratio is a difference of logs.", key_frame="log-inside"):
+        with self.beat(
+            "The log of a ratio is a difference of logs.",
+            key_frame="log-inside",
+            say="The log of the ratio splits into log p theta of x and z, minus log q of z "
+            "given x.",
+        ):
             split = style.math("=", *expectation_q(*BOUND))
             self.place_line(split, inside, buff=0.3, align=evidence[1])
             self.derive(
@@ -156,7 +176,10 @@ class LowerBound(DerivationScene):
                 key_map={BAR: "-", r"\geq": "="},
             )
 
-        with self.beat("Therefore log p(x) is at least E_q[log p(x, z) - log q(z|x)]."):
+        with self.beat(
+            "Therefore log p(x) is at least E_q[log p(x, z) - log q(z|x)].",
+            say="Therefore, log p theta of x is at least the expectation in the box.",
+        ):
             therefore = style.tex(r"Therefore:")
             bound = style.math(formulas.LOG_EVIDENCE, r"\geq", *expectation_q(*BOUND))
             bound.next_to(split, DOWN, buff=0.75).set_x(0.6)
@@ -166,7 +189,12 @@ class LowerBound(DerivationScene):
             self.play(Create(style.emphasis_box(bound)))
             self.wait(2)
 
-        with self.beat("This is where 'lower bound' comes from.", key_frame="lower-bound"):
+        with self.beat(
+            "This is where 'lower bound' comes from.",
+            key_frame="lower-bound",
+            say="This is where the name lower bound comes from: the quantity we maximize never "
+            "exceeds the log likelihood.",
+        ):
             origin = style.tex(
                 r"\textbf{This is where ``lower bound'' comes from.}",
                 size=style.HEADING_SIZE,

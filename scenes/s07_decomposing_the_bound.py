@@ -46,7 +46,10 @@ class DecomposingTheBound(DerivationScene):
         theme = self.theme
         self.show_title_bar()
 
-        with self.beat("Step 4: expand the joint, p(x, z) = p(x|z) p(z)."):
+        with self.beat(
+            "Step 4: expand the joint, p(x, z) = p(x|z) p(z).",
+            say="Step four: expand the joint distribution into the decoder times the prior.",
+        ):
             step = self.step_line(
                 r"\textbf{Step 4:} Expand the joint distribution "
                 r"$\pt(\x, \z) = \pt(\x \given \z) \cdot \p(\z)$."
@@ -58,7 +61,10 @@ class DecomposingTheBound(DerivationScene):
             self.wait(2)
 
         with self.beat(
-            "Inside the log, the joint becomes decoder times prior.", key_frame="joint-expanded"
+            "Inside the log, the joint becomes decoder times prior.",
+            key_frame="joint-expanded",
+            say="Inside the log, p theta of x and z becomes p theta of x given z, times the "
+            "prior, p of z.",
         ):
             expanded = style.math(
                 "=",
@@ -75,7 +81,10 @@ class DecomposingTheBound(DerivationScene):
                 why_side=LEFT,
             )
 
-        with self.beat("The log of a product is a sum of logs."):
+        with self.beat(
+            "The log of a product is a sum of logs.",
+            say="The log of a product is a sum of logs, so we now have three log terms.",
+        ):
             summed = style.math(
                 "=",
                 *expectation_q(r"\log", DECODER, "+", r"\log", PRIOR, "-", r"\log", Q),
@@ -87,7 +96,10 @@ class DecomposingTheBound(DerivationScene):
             )
 
         with self.beat(
-            "Linearity of E: group the terms that compare q with the prior.", key_frame="regrouped"
+            "Linearity of E: group the terms that compare q with the prior.",
+            key_frame="regrouped",
+            say="By linearity of the expectation, we keep the decoder term apart, and group the "
+            "two terms that compare q with the prior.",
         ):
             regrouped = style.math(
                 "=",
@@ -100,7 +112,10 @@ class DecomposingTheBound(DerivationScene):
             why_linear = self.derive(summed, regrouped, why=r"linearity of $\E$", why_side=LEFT)
 
         with self.beat(
-            "The second expectation is the KL divergence from q(z|x) to the prior.", key_frame="kl"
+            "The second expectation is the KL divergence from q(z|x) to the prior.",
+            key_frame="kl",
+            say="That second expectation is, by definition, the KL divergence from q of z given "
+            "x to the prior.",
         ):
             elbo = style.math("=", *formulas.ELBO_RHS, size=SIZE)
             self.place_line(elbo, regrouped, buff=CHAIN_GAP, align=bound[1])
@@ -120,6 +135,8 @@ class DecomposingTheBound(DerivationScene):
         with self.beat(
             "The first term is reconstruction, the KL term is regularization.",
             key_frame="named-terms",
+            say="So log p theta of x is at least a difference: reconstruction in yellow, minus "
+            "the violet KL term, regularization.",
         ):
             chain = VGroup(
                 step, bound, expanded, summed, regrouped, why_joint, why_sum, why_linear, why
@@ -150,6 +167,8 @@ class DecomposingTheBound(DerivationScene):
         with self.beat(
             "Reconstruction: explain x. Regularization: keep the encoder near the prior.",
             key_frame="interpretation",
+            say="Reconstruction asks how well the decoder explains x from codes drawn from q. "
+            "Regularization keeps the encoder close to the prior.",
         ):
             self.play(FadeIn(VGroup(table.header, table.rule)))
             self.play(

@@ -68,6 +68,7 @@ class EvidenceLowerBound(LectureScene):
         with self.beat(
             "Slide 7 ended on two terms: reconstruction minus regularization.",
             key_frame="two-terms",
+            say="Slide seven ended on two terms: reconstruction, minus regularization.",
         ):
             bound = style.math(formulas.LOG_EVIDENCE, r"\geq", *formulas.ELBO_RHS)
             bound.move_to([0, FORMULA_Y, 0])
@@ -80,6 +81,8 @@ class EvidenceLowerBound(LectureScene):
         with self.beat(
             "Together they are the VAE objective, the ELBO; below, the toy model for x = 2.",
             key_frame="objective",
+            say="Together they are the VAE objective, the ELBO, framed in red. Below is our toy "
+            "model for x equals two, with q in orange.",
         ):
             heading = style.tex(r"\textbf{The VAE objective:}", size=style.HEADING_SIZE)
             style.at_content_top(heading, buff=0.1)
@@ -104,6 +107,8 @@ class EvidenceLowerBound(LectureScene):
         with self.beat(
             "For the q shown, the two terms' values make up the ELBO's value.",
             key_frame="toy-model",
+            say="For this q, reconstruction is about minus one and the KL about one point six: "
+            "an ELBO of about minus two point six.",
         ):
             recon_value = TermValue(recon_name, lambda: reconstruction(q()), theme.data)
             kl_value = TermValue(kl_name, lambda: kl_to_prior(q()), theme.kl)
@@ -124,6 +129,8 @@ class EvidenceLowerBound(LectureScene):
         with self.beat(
             "1. Reconstruction alone pulls q narrow onto a z that explains x.",
             key_frame="reconstruction",
+            say="Maximizing the ELBO does two things at once. First, it improves "
+            "reconstruction: that term alone pulls q narrow, onto a z that explains x.",
         ):
             first = style.tex(
                 r"1. Improves reconstruction quality", size=style.LABEL_SIZE, color=theme.data
@@ -136,6 +143,9 @@ class EvidenceLowerBound(LectureScene):
         with self.beat(
             "2. The KL term alone pulls q back to the prior p(z) = N(0, 1).",
             key_frame="regularization",
+            say="Second, it keeps the latent distribution well structured: the KL term alone "
+            "pulls q back onto the lilac prior. The KL drops to zero, but reconstruction "
+            "collapses.",
         ):
             second = VGroup(
                 style.tex(r"2. Keeps the latent distribution", size=style.LABEL_SIZE),
@@ -154,6 +164,8 @@ class EvidenceLowerBound(LectureScene):
         with self.beat(
             "Together they hold q in between, where the ELBO is highest.",
             key_frame="balance",
+            say="Together the two terms hold q in between, where the ELBO is highest, at about "
+            "minus two point six.",
         ):
             self.play(pulls.follower.to_position(pulls.end, 2.0))
             total = elbo_sum(pulls.follower.q())
