@@ -303,8 +303,8 @@ class WhyKLMatters(LectureScene):
         with self.beat(
             "2. Prevents memorization: without KL, each point gets a sharp code.",
             say=(
-                "Reason two, memorization. Without KL, the encoder gives each data point a sharp,"
-                " isolated code: a lookup table."
+                "Reason two, memorization: without KL, the encoder gives each data point a sharp,"
+                " isolated code, a lookup table."
             ),
         ):
             reason_2 = self._lead(
@@ -382,8 +382,8 @@ class WhyKLMatters(LectureScene):
             "Why a line? One direction fits a 1-D crescent; KL returns the other to p(z).",
             key_frame="one-direction",
             say=(
-                "Why a line? The crescent is one dimensional, so z two is enough, and KL sends "
-                "the unused z one back to the prior."
+                "Why do the codes lie on a line? The crescent is one dimensional, so z two is "
+                "enough, and KL sends the unused z one back to the prior."
             ),
         ):
             usage = latent_usage(runs[1])
