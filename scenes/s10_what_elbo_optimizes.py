@@ -86,6 +86,7 @@ class WhatELBOOptimizes(LectureScene):
         with self.beat(
             "The gap between the true likelihood and the ELBO is a KL divergence.",
             key_frame="gap-identity",
+            say="The gap between log p theta of x and the ELBO is a KL divergence.",
         ):
             heading = style.tex(r"\textbf{The gap between true likelihood and ELBO:}")
             style.at_content_top(heading, buff=0.1)
@@ -98,6 +99,10 @@ class WhatELBOOptimizes(LectureScene):
         with self.beat(
             "Its integrand q log(q/p) is shaded below: the shaded area is the gap.",
             key_frame="integrand",
+            say=(
+                "The violet curve is the integrand of that KL: its shaded area is the gap, as on "
+                "the bar at the right."
+            ),
         ):
             fit = pictures.FitPlot(
                 q,
@@ -136,6 +141,10 @@ class WhatELBOOptimizes(LectureScene):
         with self.beat(
             "So log p(x) = ELBO + KL, while the ELBO = reconstruction - KL to the prior.",
             key_frame="two-identities",
+            say=(
+                "So log p of x is the ELBO plus this KL, and the ELBO is reconstruction minus the"
+                " KL to the prior. The numbers under each line add up."
+            ),
         ):
             evidence_row = style.math(
                 formulas.LOG_EVIDENCE,
@@ -169,6 +178,10 @@ class WhatELBOOptimizes(LectureScene):
         with self.beat(
             "A φ-step moves q: log p(x) stays put, the ELBO rises, the gap shrinks.",
             key_frame="phi-step",
+            say=(
+                "A phi step moves the orange q: log p of x stays put, the ELBO rises to about "
+                "minus two point six, and the violet gap shrinks."
+            ),
         ):
             phi_tag = step_tag(fit, r"$\phic$-step:", r"$\qp$ moves")
             self.play(FadeIn(phi_tag, shift=0.1 * DOWN), run_time=0.8)
@@ -178,6 +191,10 @@ class WhatELBOOptimizes(LectureScene):
         with self.beat(
             "At the best q the gap stays above zero: one Gaussian can't cover both modes.",
             key_frame="one-gaussian",
+            say=(
+                "Even at the best q, a gap of about zero point four five remains: one Gaussian "
+                "cannot cover both modes."
+            ),
         ):
             left_mode = float(MODEL.posterior_modes(OBSERVED_X)[0])
             peak = float(MODEL.posterior_density(OBSERVED_X, left_mode))
@@ -198,6 +215,11 @@ class WhatELBOOptimizes(LectureScene):
         with self.beat(
             "A θ-step changes the model: log p(x) and the posterior move; the ELBO rises.",
             key_frame="theta-step",
+            say=(
+                "A theta step changes the model instead: the decoder's mean moves up by zero "
+                "point two five. Log p of x and the blue posterior move, and the ELBO rises "
+                "again."
+            ),
         ):
             offset = model_step.end.offset - model_step.start.offset
             theta_tag = step_tag(fit, r"$\thetac$-step:", rf"decoder mean ${offset:+.2f}$")
@@ -208,6 +230,7 @@ class WhatELBOOptimizes(LectureScene):
         with self.beat(
             "The gap is the KL between the approximate and the true posterior.",
             key_frame="interpretation",
+            say="So the gap is the KL between the approximate and the true posterior.",
         ):
             self.play(
                 FadeOut(
@@ -236,17 +259,27 @@ class WhatELBOOptimizes(LectureScene):
             self.play(FadeIn(interpretation[:3], shift=0.1 * UP))
             self.wait(1.5)
 
-        with self.beat("KL is never negative, so the ELBO never rises above log p(x)."):
+        with self.beat(
+            "KL is never negative, so the ELBO never rises above log p(x).",
+            say="A KL is never negative, so the ELBO never rises above log p of x.",
+        ):
             self.play(FadeIn(interpretation[3], shift=0.1 * UP))
             self.wait(2.2)
 
-        with self.beat("The gap is zero only when q equals the true posterior."):
+        with self.beat(
+            "The gap is zero only when q equals the true posterior.",
+            say="The gap is zero only when q equals the true posterior.",
+        ):
             self.play(FadeIn(interpretation[4], shift=0.1 * UP))
             self.wait(2)
 
         with self.beat(
             "So maximizing the ELBO learns the model and does approximate inference.",
             key_frame="conclusion",
+            say=(
+                "So maximizing the ELBO does two things: it learns the generative model, p theta,"
+                " and performs approximate Bayesian inference."
+            ),
         ):
             conclusion = text_block(
                 r"\textbf{Maximizing ELBO simultaneously:}",

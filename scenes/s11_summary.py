@@ -75,7 +75,9 @@ class Summary(LectureScene):
         self.show_title_bar()
 
         with self.beat(
-            "1. The goal: maximize the log-likelihood of the data, log p(x).", key_frame="goal"
+            "1. The goal: maximize the log-likelihood of the data, log p(x).",
+            key_frame="goal",
+            say="To sum up: the goal is to maximize log p theta of x, the likelihood of the data.",
         ):
             self._step(
                 0,
@@ -86,7 +88,12 @@ class Summary(LectureScene):
             self.wait(1.5)
 
         with self.beat(
-            "2. The obstacle: p(x) is an intractable integral over z.", key_frame="obstacle"
+            "2. The obstacle: p(x) is an intractable integral over z.",
+            key_frame="obstacle",
+            say=(
+                "The obstacle: p of x is an integral over z, the shaded area, and it is "
+                "intractable."
+            ),
         ):
             self._step(
                 1,
@@ -97,7 +104,9 @@ class Summary(LectureScene):
             self.wait(1.5)
 
         with self.beat(
-            "3. The solution: introduce an approximate posterior q(z|x).", key_frame="solution"
+            "3. The solution: introduce an approximate posterior q(z|x).",
+            key_frame="solution",
+            say="The solution: an approximate posterior, q of z given x, the orange Gaussian.",
         ):
             self._step(
                 2,
@@ -113,6 +122,7 @@ class Summary(LectureScene):
         with self.beat(
             "4. The derivation: one inequality (Jensen's), one decomposition.",
             key_frame="derivation",
+            say="The derivation took one inequality, Jensen's, and one decomposition.",
         ):
             self._step(
                 3,
@@ -124,7 +134,14 @@ class Summary(LectureScene):
             )
             self.wait(1.5)
 
-        with self.beat("5. The result: ELBO equals reconstruction minus KL.", key_frame="result"):
+        with self.beat(
+            "5. The result: ELBO equals reconstruction minus KL.",
+            key_frame="result",
+            say=(
+                "The result: the ELBO equals reconstruction minus KL. For our toy model, about "
+                "minus one and minus one point six add up to minus two point six."
+            ),
+        ):
             result = style.math(
                 r"\text{ELBO}", "=", r"\text{Reconstruction}", "-", r"\KL", size=CONTENT_SIZE + 4
             )
@@ -135,7 +152,10 @@ class Summary(LectureScene):
             self.play(Create(style.emphasis_box(row, color=theme.elbo)))
             self.wait(2)
 
-        with self.beat("The ELBO is a principled objective that balances two things:"):
+        with self.beat(
+            "The ELBO is a principled objective that balances two things:",
+            say="The ELBO is a principled objective that balances two things.",
+        ):
             balance = style.tex(
                 r"\textbf{The ELBO is a principled objective that balances:}",
                 size=BALANCE_SIZE,
@@ -159,7 +179,12 @@ class Summary(LectureScene):
             self.play(FadeIn(balance, shift=0.2 * DOWN))
             self.wait(2.5)
         with self.beat(
-            "Explaining the data, and keeping a usable latent space.", key_frame="balance"
+            "Explaining the data, and keeping a usable latent space.",
+            key_frame="balance",
+            say=(
+                "Explaining the data, through reconstruction, and a usable latent space, through "
+                "regularization."
+            ),
         ):
             for reason in reasons:
                 self.play(FadeIn(reason, shift=0.2 * RIGHT))

@@ -34,6 +34,7 @@ class References(LectureScene):
         with self.beat(
             "Reference: Kingma and Welling (2014), Auto-Encoding Variational Bayes.",
             key_frame="paper",
+            say="The paper: Kingma and Welling, twenty fourteen, Auto-Encoding Variational Bayes.",
         ):
             paper_heading = self._heading("Paper")
             paper_heading.next_to([BLOCK_LEFT, style.content_top(), 0], DOWN + RIGHT, buff=0.3)
@@ -48,6 +49,7 @@ class References(LectureScene):
         with self.beat(
             "Companion notes: VAE-01, detailed theory; VAE-02, step-by-step derivation.",
             key_frame="notes",
+            say="And two companion notes: the detailed theory, and the step-by-step derivation.",
         ):
             notes_heading = self._heading("Companion notes of this lecture")
             notes_heading.next_to(reference, DOWN, buff=0.6).align_to(paper_heading, LEFT)
@@ -66,6 +68,7 @@ class References(LectureScene):
         with self.beat(
             "Variational Autoencoders: A Visual Derivation. Made with Manim Community.",
             key_frame="credit",
+            say="Variational Autoencoders, a visual derivation, made with Manim Community.",
         ):
             left, right, bottom, _ = style.safe_box()
             credit = style.text(CREDIT, size=style.LABEL_SIZE, color=theme.muted)
