@@ -218,7 +218,8 @@ class WhatELBOOptimizes(LectureScene):
             say=(
                 "A theta step changes the model instead: the decoder's mean moves up by zero "
                 "point two five. Log p of x and the blue posterior move, and the ELBO rises "
-                "again."
+                "again. Here log p of x rises more, so the gap grows, for the next phi step to "
+                "close."
             ),
         ):
             offset = model_step.end.offset - model_step.start.offset
