@@ -27,13 +27,13 @@ import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from io import BytesIO
 from pathlib import Path
 
 import av
 import numpy as np
 
 from lecturekit.video.chapters import Chapter
+from lecturekit.video.stitch import concat_manifest, set_chapters
 
 from .mix import LIMITER_WINDOW, RATE, limiter_gain, peak_db
 
@@ -58,39 +58,12 @@ class MuxReport:
     encodes: int
 
 
-def _concat_manifest(videos: Sequence[Path], durations: Sequence[Fraction]) -> BytesIO:
-    # The concat format quotes with '...'; a quote inside is closed, escaped and reopened.
-    def quoted(path: Path) -> str:
-        return "'" + f"file:{Path(path).resolve().as_posix()}".replace("'", "'\\''") + "'"
-
-    lines = []
-    for path, duration in zip(videos, durations, strict=True):
-        lines.append(f"file {quoted(path)}\nduration {float(duration):.9f}\n")
-    return BytesIO("".join(lines).encode())
-
-
 def _open_sources(
     videos: Sequence[Path], durations: Sequence[Fraction]
 ) -> av.container.InputContainer:
     if len(videos) == 1:
         return av.open(str(videos[0]))
-    return av.open(_concat_manifest(videos, durations), format="concat", options={"safe": "0"})
-
-
-def _set_chapters(sink: av.container.OutputContainer, chapters: Sequence[Chapter]) -> None:
-    if chapters:
-        sink.set_chapters(
-            [
-                {
-                    "id": i,
-                    "start": round(c.start * 1000),
-                    "end": round(c.end * 1000),
-                    "time_base": Fraction(1, 1000),
-                    "metadata": {"title": c.title},
-                }
-                for i, c in enumerate(chapters)
-            ]
-        )
+    return av.open(concat_manifest(videos, durations), format="concat", options={"safe": "0"})
 
 
 def _encode(stream: av.audio.stream.AudioStream, pcm: np.ndarray, rate: int) -> list[av.Packet]:
@@ -127,24 +100,29 @@ def _interleave(
         next_audio = next(pending, None)
 
 
-def _write(
-    videos: Sequence[Path],
-    durations: Sequence[Fraction],
-    pcm: np.ndarray,
-    output: Path,
-    chapters: Sequence[Chapter],
-    rate: int,
-) -> None:
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with _open_sources(videos, durations) as source:
+@dataclass(frozen=True)
+class _Muxed:
+    """What a file is written from besides its audio: the videos joined (each ``duration``
+    long), where it goes, its chapters and the audio's sample rate."""
+
+    videos: Sequence[Path]
+    durations: Sequence[Fraction]
+    output: Path
+    chapters: Sequence[Chapter]
+    rate: int
+
+
+def _write(muxed: _Muxed, pcm: np.ndarray) -> None:
+    muxed.output.parent.mkdir(parents=True, exist_ok=True)
+    with _open_sources(muxed.videos, muxed.durations) as source:
         video_in = source.streams.video[0]
         options = {"movflags": "faststart"}
-        with av.open(str(output), mode="w", format="mp4", options=options) as sink:
+        with av.open(str(muxed.output), mode="w", format="mp4", options=options) as sink:
             video_out = sink.add_stream_from_template(template=video_in)
-            audio_out = sink.add_stream("aac", rate=rate, layout="mono")
+            audio_out = sink.add_stream("aac", rate=muxed.rate, layout="mono")
             audio_out.bit_rate = BIT_RATE
-            _set_chapters(sink, chapters)
-            packets = _encode(audio_out, pcm, rate)
+            set_chapters(sink, muxed.chapters)
+            packets = _encode(audio_out, pcm, muxed.rate)
             for packet in _interleave(source.demux(video_in), packets, video_out):
                 sink.mux(packet)
 
@@ -169,19 +147,13 @@ def _decoded(path: Path, limit_db: float) -> tuple[float, np.ndarray, float, flo
     return (20 * np.log10(peak) if peak > 0 else -np.inf), found, samples / rate, video_seconds
 
 
-def _write_checked(
-    videos: Sequence[Path],
-    durations: Sequence[Fraction],
-    pcm: np.ndarray,
-    output: Path,
-    chapters: Sequence[Chapter],
-    rate: int,
-) -> MuxReport:
+def _write_checked(muxed: _Muxed, pcm: np.ndarray) -> MuxReport:
     """Write, then decode: where the AAC codec's overshoot takes decoded samples over
     :data:`PEAK_LIMIT_DB`, limit the PCM's peaks there (within 50 ms) to a ceiling lower by
     the excess (+0.2 dB) and encode again. Only those few peaks change, so the loudness
     stays."""
-    _write(videos, durations, pcm, output, chapters, rate)
+    output, rate = muxed.output, muxed.rate
+    _write(muxed, pcm)
     ceiling, near = peak_db(pcm), np.zeros(len(pcm), dtype=bool)
     for encodes in range(1, 5):
         peak, overs, audio_seconds, video_seconds = _decoded(output, PEAK_LIMIT_DB)
@@ -195,7 +167,7 @@ def _write_checked(
         for position in overs[(overs >= 0) & (overs < len(pcm))]:
             near[max(0, position - reach) : position + reach] = True
         gain = limiter_gain(pcm * near, rate, ceiling_db=ceiling, window=LIMITER_WINDOW)
-        _write(videos, durations, (pcm * gain).astype(np.float32), output, chapters, rate)
+        _write(muxed, (pcm * gain).astype(np.float32))
     raise MuxError(f"{output.name}: the decoded audio stays over {PEAK_LIMIT_DB} dBFS")
 
 
@@ -217,7 +189,7 @@ def mux_scene(
     """Write ``output``: ``video``'s stream copied + ``pcm`` (exactly ``duration`` long, the
     video's frames / fps) as AAC-LC."""
     _check_lengths([video], [duration], [pcm], rate)
-    return _write_checked([video], [duration], pcm, output, (), rate)
+    return _write_checked(_Muxed([video], [duration], output, (), rate), pcm)
 
 
 def mux_lecture(
@@ -235,4 +207,5 @@ def mux_lecture(
     if not videos:
         raise MuxError("nothing to mux")
     _check_lengths(videos, durations, pcms, rate)
-    return _write_checked(videos, durations, np.concatenate(pcms), output, chapters, rate)
+    muxed = _Muxed(videos, durations, output, chapters, rate)
+    return _write_checked(muxed, np.concatenate(pcms))
