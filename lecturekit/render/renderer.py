@@ -278,27 +278,13 @@ class _JobMaker:
                 _copy_svgs(scene_tex, media / "Tex")
             return RenderJob(
                 part.key,
-                (
-                    "{python}",
-                    "-m",
-                    "lecturekit.render.worker",
-                    "--report",
-                    str(media / "report.json"),
-                    "--video",
-                    str(media / video),
-                    "--root",
-                    f"kit={KIT_ROOT}",
-                    "--root",
-                    f"deck={self.deck.import_root}",
-                    *self._narration_args(spec),
-                    "--exclude",
-                    str(self.target.media.resolve()),
-                    "--",
-                    *render,
-                    "--media_dir",
-                    str(media),
-                    str(spec.path),
-                    spec.class_name,
+                _worker_command(
+                    report=str(media / "report.json"),
+                    video=str(media / video),
+                    roots=(f"kit={KIT_ROOT}", f"deck={self.deck.import_root}"),
+                    options=self._narration_args(spec),
+                    exclude=str(self.target.media.resolve()),
+                    render=(*render, "--media_dir", str(media), str(spec.path), spec.class_name),
                 ),
                 env=env,
                 workdir=str(self.deck.import_root),
@@ -318,26 +304,19 @@ class _JobMaker:
         }
         return RenderJob(
             part.key,
-            (
-                "{python}",
-                "-m",
-                "lecturekit.render.worker",
-                "--report",
-                "{workdir}/build/report.json",
-                "--video",
-                f"{{workdir}}/build/{video}",
-                "--root",
-                "kit={workdir}/kit/lecturekit",
-                "--root",
-                "deck={workdir}/deck",
-                "--exclude",
-                "{workdir}/build",
-                "--",
-                *render,
-                "--media_dir",
-                "{workdir}/build",
-                f"{{workdir}}/deck/{scene_file}",
-                spec.class_name,
+            _worker_command(
+                report="{workdir}/build/report.json",
+                video=f"{{workdir}}/build/{video}",
+                roots=("kit={workdir}/kit/lecturekit", "deck={workdir}/deck"),
+                options=(),
+                exclude="{workdir}/build",
+                render=(
+                    *render,
+                    "--media_dir",
+                    "{workdir}/build",
+                    f"{{workdir}}/deck/{scene_file}",
+                    spec.class_name,
+                ),
             ),
             env=env,
             inputs={**self.shipped, **{k: v for k, v in tex.items() if k.endswith(".svg")}},
@@ -349,6 +328,35 @@ class _JobMaker:
             frames_total=frames_total,
             expect_versions=self.versions,
         )
+
+
+def _worker_command(
+    report: str,
+    video: str,
+    roots: Sequence[str],
+    options: Sequence[str],
+    exclude: str,
+    render: Sequence[str],
+) -> tuple[str, ...]:
+    """The command line of :mod:`lecturekit.render.worker`, here or on a cluster worker: it
+    writes its report to ``report`` and reads the rendered ``video``; ``roots``
+    (``name=folder``) and ``exclude`` say which files count as inputs; ``options`` (the
+    narration's) follow the roots; ``render`` is Manim's own command line, after ``--``."""
+    return (
+        "{python}",
+        "-m",
+        "lecturekit.render.worker",
+        "--report",
+        report,
+        "--video",
+        video,
+        *(arg for root in roots for arg in ("--root", root)),
+        *options,
+        "--exclude",
+        exclude,
+        "--",
+        *render,
+    )
 
 
 def _copy_svgs(source: Path, target: Path) -> None:
