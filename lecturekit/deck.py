@@ -34,7 +34,7 @@ import importlib
 import re
 import sys
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -206,6 +206,21 @@ def load_deck(folder: Path | str) -> Deck:
     except FileNotFoundError:
         stamp = None
     return _load(folder, stamp)
+
+
+def deck_dir_option(help_text: str) -> Callable[[Callable], Callable]:
+    """The ``--deck`` option of the kit's small commands: a deck folder (default
+    ``scenes``), passed as ``deck_dir``; :func:`load_deck` reads it."""
+    import click  # only the commands need it; reading a deck does not
+
+    return click.option(
+        "--deck",
+        "deck_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("scenes"),
+        show_default=True,
+        help=help_text,
+    )
 
 
 @cache

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import click
 
-from lecturekit.deck import Deck, DeckError, SceneSpec, load_deck
+from lecturekit.deck import Deck, DeckError, SceneSpec, deck_dir_option, load_deck
 from lecturekit.render.qualities import QUALITIES
 from lecturekit.render.target import Target
 from lecturekit.video.captions import Cue
@@ -147,14 +147,7 @@ def _print_scene(
 
 
 @click.command()
-@click.option(
-    "--deck",
-    "deck_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("scenes"),
-    show_default=True,
-    help="The deck folder (deck.toml and its scene modules).",
-)
+@deck_dir_option("The deck folder (deck.toml and its scene modules).")
 @click.option("--scene", "scene_names", multiple=True, metavar="NAME", help="Repeatable.")
 @click.option("--speak", "speak_", is_flag=True, help="Synthesise and show narrated timing.")
 @click.option("--phonemes", is_flag=True, help="Show how the voice reads each sentence.")

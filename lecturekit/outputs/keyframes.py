@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from PIL import Image
 
-from lecturekit.deck import SceneSpec, load_deck
+from lecturekit.deck import SceneSpec, deck_dir_option, load_deck
 from lecturekit.render.headless import run_headless
 from lecturekit.render.qualities import QUALITIES
 from lecturekit.render.target import Target
@@ -36,14 +36,7 @@ def write_key_frames(
 
 @click.command()
 @click.argument("names", nargs=-1, required=True)
-@click.option(
-    "--deck",
-    "deck_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("scenes"),
-    show_default=True,
-    help="The deck folder.",
-)
+@deck_dir_option("The deck folder.")
 @click.option("--quality", type=click.Choice(list(QUALITIES)), default="low", show_default=True)
 @click.option("--theme", type=click.Choice(THEME_NAMES), default="dark", show_default=True)
 def main(names: tuple[str, ...], deck_dir: Path, quality: str, theme: str) -> None:
