@@ -463,13 +463,20 @@ class JensenPicture:
         return self.exact_log_mean_x - self.exact_mean_log_x
 
 
+def _sampled_log_weights(
+    q: Gaussian, x: float, n: int, seed: int, model: ToyModel
+) -> tuple[FloatArray, FloatArray]:
+    """n seeded samples z_i ~ q and their log importance weights log p(x, z_i) - log q(z_i)
+    (Jensen's picture, importance sampling and the Monte Carlo ELBO all start here)."""
+    z = q.sample(n, np.random.default_rng(seed))
+    return z, model.log_joint(x, z) - q.logpdf(z)
+
+
 def jensen_picture(
     q: Gaussian, x: float = OBSERVED_X, n: int = 12, seed: int = 0, model: ToyModel = MODEL
 ) -> JensenPicture:
     """Sample n points z_i ~ q and the quantities of Jensen's inequality for them."""
-    rng = np.random.default_rng(seed)
-    z = q.sample(n, rng)
-    log_x = model.log_joint(x, z) - q.logpdf(z)
+    z, log_x = _sampled_log_weights(q, x, n, seed, model)
     return JensenPicture(
         z=z,
         x_values=np.exp(log_x),
@@ -515,9 +522,8 @@ def importance_sampling_run(
     mode-seeking reverse-KL fit the weights have a huge, rarely-sampled tail and the
     estimate stays far too low for any n the video can show.
     """
-    rng = np.random.default_rng(seed)
-    z = q.sample(n, rng)
-    w = np.exp(model.log_joint(x, z) - q.logpdf(z))
+    z, log_w = _sampled_log_weights(q, x, n, seed, model)
+    w = np.exp(log_w)
     k = np.arange(1, n + 1, dtype=float)
     csum, csum2 = np.cumsum(w), np.cumsum(w * w)
     mean = csum / k
@@ -539,9 +545,7 @@ def elbo_monte_carlo(
     q: Gaussian, x: float = OBSERVED_X, n: int = 1000, seed: int = 0, model: ToyModel = MODEL
 ) -> MCEstimate:
     """ELBO estimated by sampling: mean over z_i ~ q of log p(x, z_i) - log q(z_i)."""
-    rng = np.random.default_rng(seed)
-    z = q.sample(n, rng)
-    terms = model.log_joint(x, z) - q.logpdf(z)
+    _, terms = _sampled_log_weights(q, x, n, seed, model)
     return MCEstimate(float(terms.mean()), float(terms.std(ddof=1) / math.sqrt(n)))
 
 
