@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import struct
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import av
@@ -17,7 +18,7 @@ import pytest
 from PIL import Image
 
 from lecturekit.outputs import frames as frames_module
-from lecturekit.outputs.files import write_frames_only, write_lecture_outputs
+from lecturekit.outputs.files import LectureOutputs, write_frames_only, write_lecture_outputs
 from lecturekit.outputs.frames import Frame, caption_at, capture_scene, section_frames
 from lecturekit.outputs.storyboard import COLUMNS, GAP, MARGIN, THUMB_WIDTH, frame_label
 from lecturekit.render.target import Target
@@ -43,6 +44,16 @@ def output(lecture: LectureBuild, suffix: str) -> Path:
     path = lecture.target.lecture_file(suffix)
     assert path.exists(), f"{path.name} was not written"
     return path
+
+
+def write_outputs_again(
+    lecture: LectureBuild, on_event: Callable[[str], None] = lambda _: None
+) -> LectureOutputs:
+    """Write the lecture's captions, chapters, poster and storyboard again from its build."""
+    build = lecture.build
+    return write_lecture_outputs(
+        build.results, build.chapters, build.video, lecture.target, on_event=on_event
+    )
 
 
 def scene_files(lecture: LectureBuild) -> list[Path]:
@@ -280,13 +291,7 @@ def test_storyboard_decodes_only_scenes_whose_render_changed(
     monkeypatch.setattr(frames_module, "last_frame", counting_last_frame)
     results = lecture.build.results
     try:
-        write_lecture_outputs(
-            results,
-            lecture.build.chapters,
-            lecture.build.video,
-            lecture.target,
-            on_event=lambda _: None,
-        )
+        write_outputs_again(lecture)
         assert decoded == []  # every scene's frames came from its remembered thumbnails
         again = np.asarray(Image.open(storyboard).convert("RGB"), float)
         band = built.shape[0] // 5  # the subtitle line above may differ
@@ -299,13 +304,7 @@ def test_storyboard_decodes_only_scenes_whose_render_changed(
         text = srt.read_text()
         srt.write_text(text.replace("First beat", "First  beat"))
         try:
-            write_lecture_outputs(
-                results,
-                lecture.build.chapters,
-                lecture.build.video,
-                lecture.target,
-                on_event=lambda _: None,
-            )
+            write_outputs_again(lecture)
         finally:
             srt.write_text(text)
         steps = scene_steps(changed)
@@ -325,13 +324,7 @@ def test_outputs_survive_a_cache_entry_without_sections(lecture: LectureBuild) -
     sections.rename(hidden)
     events: list[str] = []
     try:
-        out = write_lecture_outputs(
-            lecture.build.results,
-            lecture.build.chapters,
-            lecture.build.video,
-            lecture.target,
-            on_event=events.append,
-        )
+        out = write_outputs_again(lecture, on_event=events.append)
         assert any("headless instead" in e and result.spec.key in e for e in events)
         assert_not_blank(Image.open(out.storyboard), background(THEME))
     finally:
