@@ -33,29 +33,27 @@ MIN_GAP_SECONDS = 0.2
 THEMES = list(THEME_NAMES)
 
 
+def contrasts_below(colours: dict[str, str], background: str, minimum: float) -> dict[str, float]:
+    """The colours whose WCAG contrast with ``background`` is under ``minimum``, by role
+    (rounded to two decimals, as a failure shows them)."""
+    ground = Color(background)
+    contrasts = {role: Color(c).contrast(ground) for role, c in colours.items()}
+    return {role: round(c, 2) for role, c in contrasts.items() if c < minimum}
+
+
 @pytest.mark.parametrize("theme_name", THEMES)
 def test_text_and_symbol_colours_meet_wcag_aa(theme_name):
     theme = DECK.theme(theme_name)
-    background = Color(theme.background)
     roles = {**theme.text_colours(), "warning": theme.warning, "highlight": theme.highlight}
-    low = {
-        role: round(Color(c).contrast(background), 2)
-        for role, c in roles.items()
-        if Color(c).contrast(background) < TEXT_CONTRAST
-    }
+    low = contrasts_below(roles, theme.background, TEXT_CONTRAST)
     assert not low, f"{theme_name}: contrast below {TEXT_CONTRAST}:1 for {low}"
 
 
 @pytest.mark.parametrize("theme_name", THEMES)
 def test_plot_colours_meet_non_text_contrast(theme_name):
     theme = DECK.theme(theme_name)
-    background = Color(theme.background)
     plot = {**{role: theme.role(role) for role in theme.roles}, "axes": theme.muted}
-    low = {
-        role: round(Color(c).contrast(background), 2)
-        for role, c in plot.items()
-        if Color(c).contrast(background) < NON_TEXT_CONTRAST
-    }
+    low = contrasts_below(plot, theme.background, NON_TEXT_CONTRAST)
     assert not low, f"{theme_name}: plot contrast below {NON_TEXT_CONTRAST}:1 for {low}"
 
 
