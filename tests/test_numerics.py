@@ -11,36 +11,8 @@ import numpy as np
 import pytest
 from scipy.special import logsumexp
 
-from scenes.numerics import kl_vae
-from scenes.numerics.toy_model import (
-    MODEL,
-    OBSERVED_X,
-    POOR_START,
-    Z_RANGE,
-    Gaussian,
-    decoder_offset_grad,
-    elbo,
-    elbo_grad,
-    elbo_monte_carlo,
-    elbo_parts,
-    fit_forward_kl,
-    fit_reverse_kl,
-    gap,
-    importance_sampling_run,
-    jensen_picture,
-    kl_integrand,
-    kl_to_posterior,
-    kl_to_prior,
-    kl_to_prior_grad,
-    log_ratio_tail,
-    optimiser_path,
-    prior_path,
-    reconstruction,
-    reconstruction_grad,
-    reconstruction_path,
-    reverse_kl_local_optima,
-    theta_step,
-)
+from scenes.numerics import kl_vae, toy_model
+from scenes.numerics.toy_model import MODEL, OBSERVED_X, POOR_START, Z_RANGE, Gaussian
 
 X = OBSERVED_X
 LOG_PX = MODEL.log_evidence(X)
@@ -60,12 +32,12 @@ OTHER_QS = [
 
 @pytest.fixture(scope="module")
 def q_star() -> Gaussian:
-    return fit_reverse_kl(X)
+    return toy_model.fit_reverse_kl(X)
 
 
 @pytest.fixture(scope="module")
 def q_fwd() -> Gaussian:
-    return fit_forward_kl(X)
+    return toy_model.fit_forward_kl(X)
 
 
 def fine_grid(n: int = 200_001) -> np.ndarray:
@@ -141,7 +113,7 @@ def test_reverse_and_forward_kl_fits_differ(q_star, q_fwd):
     assert abs(q_fwd.mu - q_star.mu) > 0.5
     assert q_fwd.s > 3 * q_star.s
     # Each is better than the other under its own criterion.
-    assert elbo(q_star, X) > elbo(q_fwd, X) + 1.0
+    assert toy_model.elbo(q_star, X) > toy_model.elbo(q_fwd, X) + 1.0
     z = fine_grid()
     dz = z[1] - z[0]
     post = MODEL.posterior_density(X, z)
@@ -176,10 +148,10 @@ def test_forward_kl_fit_is_moment_matching(q_fwd):
 def test_gap_identity_at_optimum_and_other_qs(q_star, q_fwd):
     gaps = []
     for q in [q_star, q_fwd, *OTHER_QS]:
-        kl = kl_to_posterior(q, X)
+        kl = toy_model.kl_to_posterior(q, X)
         assert kl >= 0.0
-        assert abs((LOG_PX - elbo(q, X)) - kl) < 1e-8, q
-        assert gap(q, X) == pytest.approx(kl, abs=1e-8)
+        assert abs((LOG_PX - toy_model.elbo(q, X)) - kl) < 1e-8, q
+        assert toy_model.gap(q, X) == pytest.approx(kl, abs=1e-8)
         gaps.append(kl)
     # The identity was checked from a near fit to a q far off in the tail, not in one regime.
     assert min(gaps) < 0.5 and max(gaps) > 100
@@ -190,34 +162,35 @@ def test_elbo_never_exceeds_log_evidence(q_star):
     ss = np.geomspace(0.01, 5.0, 30)
     for mu in mus:
         for s in ss:
-            assert elbo(Gaussian(mu, s), X) <= LOG_PX
-    assert LOG_PX - elbo(q_star, X) > 0.1  # a Gaussian cannot close the gap here
+            assert toy_model.elbo(Gaussian(mu, s), X) <= LOG_PX
+    assert LOG_PX - toy_model.elbo(q_star, X) > 0.1  # a Gaussian cannot close the gap here
 
 
 def test_optimum_beats_grid_search(q_star):
     mus = np.linspace(-4.0, 4.0, 161)
     ss = np.geomspace(0.02, 3.0, 80)
-    grid = np.array([[elbo(Gaussian(m, s), X) for s in ss] for m in mus])
-    best = elbo(q_star, X)
+    grid = np.array([[toy_model.elbo(Gaussian(m, s), X) for s in ss] for m in mus])
+    best = toy_model.elbo(q_star, X)
     assert grid.max() <= best
     i, j = np.unravel_index(grid.argmax(), grid.shape)
     assert abs(mus[i] - q_star.mu) < 0.1 and abs(ss[j] - q_star.s) < 0.05
 
 
 def test_optimum_is_stationary_and_gradient_is_correct(q_star):
-    assert np.allclose(elbo_grad(q_star, X), 0.0, atol=1e-8)
+    assert np.allclose(toy_model.elbo_grad(q_star, X), 0.0, atol=1e-8)
     h = 1e-6
     for q in [Gaussian(0.3, 0.7), Gaussian(-2.0, 0.2), POOR_START]:
-        g_mu, g_ls = elbo_grad(q, X)
-        fd_mu = (elbo(Gaussian(q.mu + h, q.s), X) - elbo(Gaussian(q.mu - h, q.s), X)) / (2 * h)
+        g_mu, g_ls = toy_model.elbo_grad(q, X)
+        right, left = Gaussian(q.mu + h, q.s), Gaussian(q.mu - h, q.s)
+        fd_mu = (toy_model.elbo(right, X) - toy_model.elbo(left, X)) / (2 * h)
         up, down = Gaussian(q.mu, q.s * math.exp(h)), Gaussian(q.mu, q.s * math.exp(-h))
-        fd_ls = (elbo(up, X) - elbo(down, X)) / (2 * h)
+        fd_ls = (toy_model.elbo(up, X) - toy_model.elbo(down, X)) / (2 * h)
         assert g_mu == pytest.approx(fd_mu, rel=1e-6, abs=1e-6)
         assert g_ls == pytest.approx(fd_ls, rel=1e-6, abs=1e-6)
 
 
 def test_two_local_optima_one_per_mode(q_star):
-    optima = reverse_kl_local_optima(X)
+    optima = toy_model.reverse_kl_local_optima(X)
     assert len(optima) == 2
     left, right = MODEL.posterior_modes(X)
     assert abs(optima[0].mu - left) < 0.1 and abs(optima[1].mu - right) < 0.1
@@ -225,7 +198,7 @@ def test_two_local_optima_one_per_mode(q_star):
 
 
 def test_optimiser_path(q_star):
-    path = optimiser_path(X)
+    path = toy_model.optimiser_path(X)
     assert 15 <= len(path) <= 80
     assert (path[0].mu, path[0].s) == (POOR_START.mu, POOR_START.s)
     elbos = np.array([step.elbo for step in path])
@@ -233,13 +206,13 @@ def test_optimiser_path(q_star):
     # Every point is a real Gaussian whose recorded ELBO and gap agree with the KL computed
     # independently (adaptive quadrature of q log(q / p(z|x)), not the ELBO's Gauss-Hermite).
     for step in path:
-        kl = kl_to_posterior(step.q, X)
+        kl = toy_model.kl_to_posterior(step.q, X)
         assert abs(step.gap - kl) < 1e-8
         assert abs(step.elbo - (LOG_PX - kl)) < 1e-8
     # It starts poor and ends at the optimum.
     assert path[0].gap > 10.0
     assert abs(path[-1].mu - q_star.mu) < 2e-3 and abs(path[-1].s - q_star.s) < 2e-3
-    assert elbo(q_star, X) - path[-1].elbo < 1e-5
+    assert toy_model.elbo(q_star, X) - path[-1].elbo < 1e-5
     # Damped steps: no single jump across the picture.
     steps = np.hypot(np.diff([p.mu for p in path]), np.diff(np.log([p.s for p in path])))
     assert steps.max() <= 0.15 + 1e-12
@@ -252,14 +225,14 @@ def test_both_decompositions_hold_to_1e8(q_star, q_fwd):
     # log p(x) = ELBO + KL(q || p(z|x)) and ELBO = E_q[log p(x|z)] - KL(q || p(z)), each term
     # computed on its own (adaptive quadrature, Gauss-Hermite, closed form).
     for q in [q_star, q_fwd, *OTHER_QS]:
-        parts = elbo_parts(q, X)
+        parts = toy_model.elbo_parts(q, X)
         assert parts.log_evidence == LOG_PX
         assert abs(parts.log_evidence - (parts.elbo + parts.kl_posterior)) < 1e-8, q
         assert abs(parts.elbo - (parts.reconstruction - parts.kl_prior)) < 1e-8, q
         assert parts.kl_prior >= 0.0 and parts.kl_posterior >= 0.0
     # The same holds for another model (the theta-step's).
-    model = theta_step(q_star)
-    parts = elbo_parts(q_star, X, model)
+    model = toy_model.theta_step(q_star)
+    parts = toy_model.elbo_parts(q_star, X, model)
     assert abs(parts.log_evidence - (parts.elbo + parts.kl_posterior)) < 1e-8
     assert abs(parts.elbo - (parts.reconstruction - parts.kl_prior)) < 1e-8
 
@@ -269,16 +242,19 @@ def test_kl_to_prior_closed_form_matches_quadrature():
         z = np.linspace(q.mu - 12 * q.s, q.mu + 12 * q.s, 200_001)
         log_prior = -0.5 * (z**2 + math.log(2 * math.pi))
         numeric = np.trapezoid(q.pdf(z) * (q.logpdf(z) - log_prior), z)
-        assert kl_to_prior(q) == pytest.approx(numeric, abs=1e-8)
-    assert kl_to_prior(Gaussian(0.0, 1.0)) == 0.0
+        assert toy_model.kl_to_prior(q) == pytest.approx(numeric, abs=1e-8)
+    assert toy_model.kl_to_prior(Gaussian(0.0, 1.0)) == 0.0
 
 
 def test_term_gradients_match_finite_differences():
     h = 1e-6
     for q in [Gaussian(0.3, 0.7), Gaussian(-2.0, 0.2), POOR_START]:
         for value, grad in (
-            (lambda g: reconstruction(g, X), lambda g: reconstruction_grad(g, X)),
-            (kl_to_prior, kl_to_prior_grad),
+            (
+                lambda g: toy_model.reconstruction(g, X),
+                lambda g: toy_model.reconstruction_grad(g, X),
+            ),
+            (toy_model.kl_to_prior, toy_model.kl_to_prior_grad),
         ):
             g_mu, g_ls = grad(q)
             fd_mu = (value(Gaussian(q.mu + h, q.s)) - value(Gaussian(q.mu - h, q.s))) / (2 * h)
@@ -290,71 +266,73 @@ def test_term_gradients_match_finite_differences():
 
 def test_kl_integrand_area_is_the_gap(q_star):
     z = fine_grid()
-    for q in [q_star, optimiser_path(X)[11].q, Gaussian(0.5, 0.8)]:
-        integrand = kl_integrand(q, z, X)
-        assert np.trapezoid(integrand, z) == pytest.approx(kl_to_posterior(q, X), abs=1e-7)
+    for q in [q_star, toy_model.optimiser_path(X)[11].q, Gaussian(0.5, 0.8)]:
+        integrand = toy_model.kl_integrand(q, z, X)
+        assert np.trapezoid(integrand, z) == pytest.approx(
+            toy_model.kl_to_posterior(q, X), abs=1e-7
+        )
         # Signed: negative where the posterior is above q, but the positive part wins.
         assert integrand.min() < 0.0 < integrand.max()
     # On the slide's z range the area is already the whole gap.
     inside = np.linspace(*Z_RANGE, 20_001)
-    area = np.trapezoid(kl_integrand(q_star, inside, X), inside)
-    assert area == pytest.approx(LOG_PX - elbo(q_star, X), abs=1e-6)
+    area = np.trapezoid(toy_model.kl_integrand(q_star, inside, X), inside)
+    assert area == pytest.approx(LOG_PX - toy_model.elbo(q_star, X), abs=1e-6)
 
 
 def test_reconstruction_alone_pulls_q_narrow_onto_a_root(q_star):
-    path = reconstruction_path()
+    path = toy_model.reconstruction_path()
     assert path[0].q == q_star
     end = path[-1].q
-    recon = [reconstruction(step.q, X) for step in path]
+    recon = [toy_model.reconstruction(step.q, X) for step in path]
     assert np.all(np.diff(recon) > 0)
     # Onto the nearest z whose decoder mean is x, and narrower than the ELBO's q.
     root = max(np.roots([MODEL.curvature, MODEL.slope, MODEL.offset - X]).real)
     assert abs(end.mu - root) < 0.5 * abs(q_star.mu - root)
     assert end.s < 0.6 * q_star.s
     # Left to run, it keeps going: onto the root, ever narrower.
-    far = reconstruction_path(max_points=200, tol=1e-4)[-1].q
+    far = toy_model.reconstruction_path(max_points=200, tol=1e-4)[-1].q
     assert abs(far.mu - root) < 0.01 and far.s < 0.05
     # Alone it costs KL to the prior, and the ELBO is lower than at the balance.
-    assert kl_to_prior(end) > kl_to_prior(q_star)
-    assert path[-1].elbo < elbo(q_star, X)
+    assert toy_model.kl_to_prior(end) > toy_model.kl_to_prior(q_star)
+    assert path[-1].elbo < toy_model.elbo(q_star, X)
 
 
 def test_kl_alone_pulls_q_to_the_prior(q_star):
-    path = prior_path()
+    path = toy_model.prior_path()
     assert path[0].q == q_star
     end = path[-1].q
     assert abs(end.mu) < 1e-3 and abs(end.s - 1.0) < 1e-3
-    assert kl_to_prior(end) < 1e-6
-    assert np.all(np.diff([kl_to_prior(step.q) for step in path]) < 0)
+    assert toy_model.kl_to_prior(end) < 1e-6
+    assert np.all(np.diff([toy_model.kl_to_prior(step.q) for step in path]) < 0)
     # Alone it gives up explaining x: reconstruction and the ELBO fall below the balance.
-    assert reconstruction(end, X) < reconstruction(q_star, X) - 1.0
-    assert path[-1].elbo < elbo(q_star, X)
+    assert toy_model.reconstruction(end, X) < toy_model.reconstruction(q_star, X) - 1.0
+    assert path[-1].elbo < toy_model.elbo(q_star, X)
 
 
 def test_phi_steps_move_q_and_shrink_the_gap_under_a_fixed_log_evidence():
     # A phi-step changes only q: log p(x) is the model's and stays; the gap shrinks.
-    path = optimiser_path(X)
+    path = toy_model.optimiser_path(X)
     gaps = np.array([step.gap for step in path])
     assert np.all(np.diff(gaps) < 0)
     for step in path:
-        assert elbo_parts(step.q, X).log_evidence == LOG_PX
+        assert toy_model.elbo_parts(step.q, X).log_evidence == LOG_PX
     assert len({(step.mu, step.s) for step in path}) == len(path)
 
 
 def test_theta_step_changes_the_model_log_evidence_and_posterior(q_star):
-    model = theta_step(q_star)
+    model = toy_model.theta_step(q_star)
     assert model != MODEL and model.offset != MODEL.offset
     assert (model.sigma, model.curvature, model.slope) == (
         MODEL.sigma,
         MODEL.curvature,
         MODEL.slope,
     )
-    before, after = elbo_parts(q_star, X), elbo_parts(q_star, X, model)
+    before, after = toy_model.elbo_parts(q_star, X), toy_model.elbo_parts(q_star, X, model)
     # The ELBO rises; with learning rate 1 the offset is the best one for this q.
     assert after.elbo > before.elbo + 0.01
-    assert abs(decoder_offset_grad(q_star, X, model)) < 1e-10
-    half = theta_step(q_star, learning_rate=0.5)
-    assert before.elbo < elbo(q_star, X, half) < after.elbo
+    assert abs(toy_model.decoder_offset_grad(q_star, X, model)) < 1e-10
+    half = toy_model.theta_step(q_star, learning_rate=0.5)
+    assert before.elbo < toy_model.elbo(q_star, X, half) < after.elbo
     # log p(x) and the posterior move with the model; the gap changes with them.
     assert after.log_evidence > before.log_evidence + 0.1
     assert abs(after.kl_posterior - before.kl_posterior) > 0.05
@@ -373,7 +351,7 @@ def test_theta_step_changes_the_model_log_evidence_and_posterior(q_star):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_jensen_sample_and_exact(q_star, q_fwd, seed):
     for q in [q_star, q_fwd, Gaussian(0.0, 1.0)]:
-        jp = jensen_picture(q, X, n=12, seed=seed)
+        jp = toy_model.jensen_picture(q, X, n=12, seed=seed)
         assert jp.z.shape == jp.x_values.shape == jp.log_x.shape == (12,)
         # Each ratio is the model's joint over q's density at its sample, recomputed here.
         joint = np.exp(-0.5 * ((X - (jp.z**2 + 0.5 * jp.z)) / MODEL.sigma) ** 2 - 0.5 * jp.z**2)
@@ -393,11 +371,11 @@ def test_jensen_sample_and_exact(q_star, q_fwd, seed):
         assert jp.exact_mean_log_x == pytest.approx(np.sum(q.pdf(z[inside]) * lx) * dz, abs=1e-6)
         assert jp.exact_log_mean_x >= jp.exact_mean_log_x
         # The Jensen gap is exactly the KL to the posterior.
-        assert abs(jp.exact_gap - kl_to_posterior(q, X)) < 1e-8
+        assert abs(jp.exact_gap - toy_model.kl_to_posterior(q, X)) < 1e-8
 
 
 def test_jensen_sample_values_converge(q_fwd):
-    jp = jensen_picture(q_fwd, X, n=200_000, seed=7)
+    jp = toy_model.jensen_picture(q_fwd, X, n=200_000, seed=7)
     assert jp.log_mean_x == pytest.approx(jp.exact_log_mean_x, abs=0.01)
     assert jp.mean_log_x == pytest.approx(jp.exact_mean_log_x, abs=0.05)
 
@@ -405,7 +383,7 @@ def test_jensen_sample_values_converge(q_fwd):
 @pytest.mark.parametrize("threshold", [-9.0, -4.0, -2.7])
 def test_log_ratio_tail_against_a_fine_grid_and_sampling(q_star, q_fwd, threshold):
     for q in [q_star, q_fwd, Gaussian(0.0, 1.0)]:
-        tail = log_ratio_tail(q, threshold, X)
+        tail = toy_model.log_ratio_tail(q, threshold, X)
         # Independent of the root finding: the indicator summed on a fine grid (its edges are
         # off by up to a grid step at each crossing: density x step, ~2e-4 for the narrow q).
         z = fine_grid()
@@ -424,33 +402,41 @@ def test_log_ratio_tail_against_a_fine_grid_and_sampling(q_star, q_fwd, threshol
 
 def test_log_ratio_tail_limits_and_slide_6_claim(q_fwd):
     # Every draw is below a high threshold: the tail is all of E_q[log X], the ELBO.
-    everything = log_ratio_tail(q_fwd, 50.0, X)
+    everything = toy_model.log_ratio_tail(q_fwd, 50.0, X)
     assert everything.probability == pytest.approx(1.0, abs=1e-12)
-    assert everything.contribution == pytest.approx(elbo(q_fwd, X), abs=1e-9)
-    assert log_ratio_tail(q_fwd, -1e5, X).probability < 1e-9
+    assert everything.contribution == pytest.approx(toy_model.elbo(q_fwd, X), abs=1e-9)
+    assert toy_model.log_ratio_tail(q_fwd, -1e5, X).probability < 1e-9
     # Slide 6's sentence: about 1 draw in 9 from the moment-matched Gaussian has log X < -9,
     # and those draws bring most of the exact E[log X]; the 12 samples shown have none.
-    tail = log_ratio_tail(q_fwd, -9.0, X)
+    tail = toy_model.log_ratio_tail(q_fwd, -9.0, X)
     assert 1 / 10 < tail.probability < 1 / 8
-    assert tail.contribution < 0.5 * elbo(q_fwd, X)
-    assert jensen_picture(q_fwd, X, n=12, seed=0).log_x.min() > -9.0
+    assert tail.contribution < 0.5 * toy_model.elbo(q_fwd, X)
+    assert toy_model.jensen_picture(q_fwd, X, n=12, seed=0).log_x.min() > -9.0
 
 
 def test_random_functions_are_deterministic(q_star):
-    a, b = jensen_picture(q_star, X, n=10, seed=3), jensen_picture(q_star, X, n=10, seed=3)
+    a, b = (
+        toy_model.jensen_picture(q_star, X, n=10, seed=3),
+        toy_model.jensen_picture(q_star, X, n=10, seed=3),
+    )
     assert np.array_equal(a.z, b.z)
-    c = jensen_picture(q_star, X, n=10, seed=4)
+    c = toy_model.jensen_picture(q_star, X, n=10, seed=4)
     assert not np.array_equal(a.z, c.z)
-    r1, r2 = importance_sampling_run(q_star, X, 100, 5), importance_sampling_run(q_star, X, 100, 5)
+    r1, r2 = (
+        toy_model.importance_sampling_run(q_star, X, 100, 5),
+        toy_model.importance_sampling_run(q_star, X, 100, 5),
+    )
     assert np.array_equal(r1.running_mean, r2.running_mean)
-    assert elbo_monte_carlo(q_star, X, 50, 1) == elbo_monte_carlo(q_star, X, 50, 1)
+    assert toy_model.elbo_monte_carlo(q_star, X, 50, 1) == toy_model.elbo_monte_carlo(
+        q_star, X, 50, 1
+    )
 
 
 # --- Monte Carlo ------------------------------------------------------------------------
 
 
 def test_importance_sampling_converges(q_fwd):
-    run = importance_sampling_run(q_fwd, X, n=10_000, seed=0)
+    run = toy_model.importance_sampling_run(q_fwd, X, n=10_000, seed=0)
     n = 10_000
     assert run.z.shape == run.weights.shape == run.running_mean.shape == (n,)
     assert run.running_se.shape == (n,) and np.isnan(run.running_se[0])
@@ -465,14 +451,14 @@ def test_importance_sampling_converges(q_fwd):
 
 def test_importance_sampling_with_mode_seeking_proposal_misses_mass(q_star):
     # Why the IS scene uses the wide proposal: the reverse-KL q never visits the left mode.
-    run = importance_sampling_run(q_star, X, n=10_000, seed=0)
+    run = toy_model.importance_sampling_run(q_star, X, n=10_000, seed=0)
     assert run.running_mean[-1] < 0.8 * run.true_px
 
 
 def test_elbo_monte_carlo_matches_quadrature(q_star, q_fwd):
     for q in [q_star, q_fwd, POOR_START]:
-        est, se = elbo_monte_carlo(q, X, n=20_000, seed=11)
-        assert abs(est - elbo(q, X)) < 3 * se
+        est, se = toy_model.elbo_monte_carlo(q, X, n=20_000, seed=11)
+        assert abs(est - toy_model.elbo(q, X)) < 3 * se
 
 
 # --- slide 9: the KL term ---------------------------------------------------------------
