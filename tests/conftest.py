@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import tempfile
 from contextlib import ExitStack
 from unittest import mock
@@ -30,6 +31,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="Rewrite the reference frames under tests/snapshots/ (look at them!).",
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def interruptible_children():
+    """Let the renders the tests start take SIGINT as Ctrl-C.
+
+    A suite started in the background (``nohup``, ``&`` in a script) has SIGINT ignored, and an
+    ignored signal stays ignored across exec: ``render.py`` would then never see the SIGINT the
+    interruption tests send. A handler (unlike SIG_IGN) resets to the default in a child.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
 
 
 @pytest.fixture(scope="session")
