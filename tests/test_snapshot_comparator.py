@@ -15,7 +15,8 @@ from PIL import Image, PngImagePlugin
 from tests.snapshots import CHANNEL_TOLERANCE, check_frame
 from tests.vae_deck import DECK
 
-REFERENCE = Path(__file__).parent / "snapshots" / "RewritingTheLikelihood" / "times-one.png"
+# A frame with q in symbols and in a curve (469 pixels of its orange; "times-one" has 71).
+REFERENCE = Path(__file__).parent / "snapshots" / "RewritingTheLikelihood" / "q-and-ratio.png"
 
 
 @pytest.fixture
