@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import atexit
 import os
+import platform
 import shutil
 import signal
 import tempfile
 from contextlib import ExitStack
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -104,6 +106,40 @@ def scene_run():
         return _RUNS[key]
 
     return get
+
+
+_FORCED_RUN: list = []  # the forced-kernel snapshot run, if this session has its test
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The forced-kernel run's test only waits for it: last, so the run overlaps the most.
+    from tests.test_blas_kernels import FORCED_TEST
+
+    items.sort(key=lambda item: item.name == FORCED_TEST)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # Start the snapshot suite under a forced BLAS kernel now, beside the rest of the suite
+    # (tests/test_blas_kernels.py), unless this process is that run itself.
+    from tests.test_blas_kernels import FORCED_TEST, ForcedRun
+
+    if (
+        os.environ.get("OPENBLAS_CORETYPE")
+        or platform.machine() not in ("x86_64", "AMD64")
+        or not any(item.name == FORCED_TEST for item in session.items)
+    ):
+        return
+    folder = tempfile.mkdtemp(prefix="forced-blas-")
+    atexit.register(shutil.rmtree, folder, True)
+    _FORCED_RUN.append(ForcedRun(Path(folder) / "forced.log"))
+
+
+@pytest.fixture(scope="session")
+def forced_blas_run():
+    """The forced-kernel snapshot run started at collection (None if it was not started)."""
+    yield _FORCED_RUN[0] if _FORCED_RUN else None
+    for run in _FORCED_RUN:
+        run.stop()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
