@@ -2,6 +2,7 @@
 
     python tools/bench.py [--runs 3] [--high-runs 1] [--scene NAME ...] [--output FILE]
                           [--speech-runs 3] [--narrated-runs 1] [--narration-only]
+                          [--frames] [--frame-quality medium --frame-quality high]
 
 A developer tool, not part of the kit: it drives ``render.py`` and the plain Manim CLI as a
 lecturer would, and reads the results through the kit's own API (targets, the scene cache).
@@ -24,6 +25,11 @@ Measured, each as median, min and max of the runs:
   times, nothing-changed re-run and stitch.
 
 A profile (cProfile of one scene's render, in-process) says where render time goes.
+
+Per-frame cost (``tools/frame_cost.py``): each scene's milliseconds per frame at 720p30 and
+1080p60 against the floor (a static frame held, rendered the same way in the same session),
+and where the heaviest scenes' frames spend their time; ``--frames`` measures just these
+(into ``BENCHMARKS-frames.md``).
 
 Narration (``tools/bench_narration.py``): the cold synthesis of the whole lecture's narration
 (``--speech-runs``) and the narrated full render against the silent one (``--narrated-runs``);
@@ -50,6 +56,7 @@ from pathlib import Path
 
 import click
 from bench_narration import NarrationReport, measure_speech  # tools/, beside this script
+from frame_cost import measure as measure_frame_cost  # tools/, beside this script
 
 from lecturekit.atomic import write_text_atomic
 from lecturekit.deck import Deck, SceneSpec, load_deck
@@ -317,6 +324,8 @@ def run_benchmark(
     speech_runs: int = 3,
     narrated_runs: int = 1,
     narration_only: bool = False,
+    frames_only: bool = False,
+    frame_qualities: Sequence[str] = ("medium", "high"),
 ) -> None:
     """Measure and write ``output``, rewritten after each part so that a session cut short
     still leaves its numbers.
@@ -331,7 +340,11 @@ def run_benchmark(
     budget = Budget(minutes)
     report = Report(specs, runs, high_runs, _git_state(), minutes=minutes)
     report.narration_only = narration_only
+    report.frames_only = frames_only
     try:
+        if frames_only:
+            _measure_frames(bench, report, frame_qualities, log, output)
+            return
         if narration_only:
             _measure_narration(bench, report, speech_runs, narrated_runs, log, output)
             return
@@ -373,6 +386,14 @@ def run_benchmark(
                     f"(~{expected / 60:.0f} min)"
                 )
         write_text_atomic(output, report.markdown())
+        if frame_qualities:
+            # ~3x (720p30) and ~10x (1080p60) the low-quality --jobs 1 render, plus profiles.
+            factor = sum({"medium": 4.0, "high": 12.0}.get(q, 12.0) for q in frame_qualities)
+            expected = factor * report.full_j1.median
+            if budget.fits(expected):
+                _measure_frames(bench, report, frame_qualities, log, output)
+            else:
+                report.skipped.append(f"the per-frame cost (~{expected / 60:.0f} min)")
         if speech_runs or narrated_runs:
             expected = 1.3 * report.full_j2.median * narrated_runs + 60 * speech_runs
             if budget.fits(expected):
@@ -383,6 +404,28 @@ def run_benchmark(
     finally:
         bench.close()
     log(f"wrote {output}")
+
+
+def _measure_frames(
+    bench: Bench,
+    report: Report,
+    qualities: Sequence[str],
+    log: Callable[[str], None],
+    output: Path,
+) -> None:
+    """The per-scene cost per frame against the floor, on the benchmark's snapshot."""
+    tables = measure_frame_cost(bench.specs, qualities, bench.tree, profile=3, runs=1, log=log)
+    report.frame_tables = [
+        "## Per-frame cost",
+        "",
+        "Each scene rendered alone by `manim render` with the pipeline's flags (LaTeX warm), "
+        "timed around `Scene.render`; the floor is a static frame (Axes, a long `MathTex`, one "
+        "curve) held for 50 s, rendered the same way in the same session "
+        "(`tools/frame_cost.py`).",
+        "",
+        *(t.markdown() for t in tables),
+    ]
+    write_text_atomic(output, report.markdown())
 
 
 def _measure_narration(
@@ -529,6 +572,8 @@ class Report:
     started: str = field(default_factory=lambda: datetime.now().strftime("%Y-%m-%d %H:%M"))
     narration: NarrationReport = field(default_factory=NarrationReport)
     narration_only: bool = False
+    frame_tables: list[str] = field(default_factory=list)
+    frames_only: bool = False
 
     def sample(self, kind: str) -> Sample:
         """The full-render sample of one kind of :data:`ROUND`."""
@@ -553,6 +598,16 @@ class Report:
                 "",
             ]
             return "\n".join(head + self.narration.markdown()) + "\n"
+        if self.frames_only:
+            head = [
+                "# Per-frame cost",
+                "",
+                f"Measured by `python tools/bench.py --frames` on {self.started}, commit "
+                f"{self.git}: {platform.platform()}, {cores} cores, Python "
+                f"{platform.python_version()}.",
+                "",
+            ]
+            return "\n".join(head + self.frame_tables) + "\n"
         scenes = self._scene_arg()
         lines = [
             "# Render benchmarks",
@@ -610,6 +665,7 @@ class Report:
         lines += self._ratios(cores)
         lines += self._per_scene()
         lines += self._high()
+        lines += self.frame_tables
         lines += self.narration.markdown()
         if self.profile is not None:
             spec, table = self.profile
@@ -780,10 +836,26 @@ def _yes(ok: bool) -> str:
     help="Measure only the narration (default output: BENCHMARKS-narration.md).",
 )
 @click.option(
+    "--frames",
+    "frames_only",
+    is_flag=True,
+    help="Measure only the per-frame cost (default output: BENCHMARKS-frames.md).",
+)
+@click.option(
+    "--frame-quality",
+    "frame_qualities",
+    multiple=True,
+    type=click.Choice(list(QUALITIES)),
+    default=("medium", "high"),
+    show_default=True,
+    help="Qualities of the per-frame cost table (repeatable).",
+)
+@click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Default: BENCHMARKS.md (BENCHMARKS-narration.md with --narration-only).",
+    help="Default: BENCHMARKS.md (BENCHMARKS-narration.md with --narration-only, "
+    "BENCHMARKS-frames.md with --frames).",
 )
 def main(
     runs: int,
@@ -793,11 +865,18 @@ def main(
     speech_runs: int,
     narrated_runs: int,
     narration_only: bool,
+    frames_only: bool,
+    frame_qualities: tuple[str, ...],
     output: Path | None,
 ) -> None:
     """Measure the render pipeline against plain Manim and write BENCHMARKS.md."""
     if output is None:
-        output = REPO_ROOT / ("BENCHMARKS-narration.md" if narration_only else "BENCHMARKS.md")
+        name = "BENCHMARKS.md"
+        if narration_only:
+            name = "BENCHMARKS-narration.md"
+        elif frames_only:
+            name = "BENCHMARKS-frames.md"
+        output = REPO_ROOT / name
     deck = load_deck(REPO_ROOT / "scenes")
     try:
         specs = [deck.by_name(n) for n in scene_names] if scene_names else list(deck.scenes)
@@ -816,6 +895,8 @@ def main(
         speech_runs=speech_runs,
         narrated_runs=narrated_runs,
         narration_only=narration_only,
+        frames_only=frames_only,
+        frame_qualities=frame_qualities,
     )
 
 
