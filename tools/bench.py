@@ -418,8 +418,8 @@ def _measure_frames(
     report.frame_tables = [
         "## Per-frame cost",
         "",
-        "Each scene rendered alone by `manim render` with the pipeline's flags (LaTeX warm), "
-        "timed around `Scene.render`; the floor is a static frame (Axes, a long `MathTex`, one "
+        "Each scene rendered alone by `manim render` with the pipeline's flags, timed around "
+        "`Scene.render` (LaTeX not counted); the floor is a static frame (Axes, a long `MathTex`, one "
         "curve) held for 50 s, rendered the same way in the same session "
         "(`tools/frame_cost.py`).",
         "",

@@ -13,8 +13,10 @@ for 50 s, rendered the same way in the same session: its cost per frame is what 
 writing a frame costs with nothing to draw. The ratio scene / floor is what the scene's own
 work (building, copying, updating and drawing mobjects) adds.
 
-LaTeX is warmed first (each scene once with ``--dry_run`` into the same media folder), so the
-times are the frames' cost, not the formula compiler's.
+LaTeX is not counted: the time spent making formulas' SVGs (``tex_to_svg_file``: LaTeX and
+dvisvgm on a first render, a file lookup after) is subtracted from the wall time, so the times
+are the frames' cost, not the formula compiler's (its processes' CPU time is not the
+render's either).
 
 **Where the time goes** (``--profile N``: the N scenes with the highest ratio, profiled in a
 second render): Manim 0.22 draws on the main thread and hands each RGBA frame to a writer
@@ -80,11 +82,12 @@ import cProfile, json, os, resource, sys, threading, time
 import numpy as np
 from manim.__main__ import main
 from manim.renderer.cairo_renderer import CairoRenderer
+from manim.mobject.text import tex_mobject
 from manim.scene import scene_file_writer
 from manim.scene.scene import Scene
 
 out, prof = sys.argv[1], sys.argv[2]
-state = {"frames": 0, "writer_cpu": 0.0}
+state = {"frames": 0, "writer_cpu": 0.0, "latex": 0.0}
 lock = threading.Lock()
 dump, stride = os.environ.get("FRAME_COST_DUMP"), int(os.environ.get("FRAME_COST_STRIDE", "0"))
 kept = {}
@@ -100,6 +103,15 @@ def add_frame(self, frame, num_frames=1):
                     kept[f"f{k:06d}"] = np.ascontiguousarray(frame[..., :3])
     return original_add_frame(self, frame, num_frames)
 CairoRenderer.add_frame = add_frame
+
+original_tex = tex_mobject.tex_to_svg_file
+def tex_to_svg_file(*args, **kwargs):
+    start = time.perf_counter()
+    try:
+        return original_tex(*args, **kwargs)
+    finally:
+        state["latex"] += time.perf_counter() - start
+tex_mobject.tex_to_svg_file = tex_to_svg_file
 
 original_listen = scene_file_writer._PartialMovieEncodeJob._listen_and_write
 def listen(self):
@@ -124,7 +136,7 @@ def render(self, preview=False):
         if profile:
             profile.disable()
             profile.dump_stats(prof)
-        state["wall"] = time.perf_counter() - wall0
+        state["wall"] = time.perf_counter() - wall0 - state["latex"]
         state["main_cpu"] = time.thread_time() - main0
         usage = resource.getrusage(resource.RUSAGE_SELF)
         state["process_cpu"] = usage.ru_utime + usage.ru_stime - cpu0
@@ -223,13 +235,13 @@ def split_profile(prof: Path, measure: Measure, top: int = 8) -> Split:
 class Session:
     """Renders in one media folder (LaTeX shared), from one source tree."""
 
-    def __init__(self, tree: Path, log: Callable[[str], None]) -> None:
+    def __init__(self, tree: Path, log: Callable[[str], None], media: Path | None = None) -> None:
         self.tree = tree
         self.log = log
         self.tmp = Path(tempfile.mkdtemp(prefix="frame-cost-"))
         self.floor = self.tmp / "floor_scene.py"
         self.floor.write_text(FLOOR_SOURCE)
-        self.media = self.tmp / "media"
+        self.media = media or self.tmp / "media"
 
     def _manim_args(self, path: Path, class_name: str, quality: str, extra: Sequence[str]):
         return [
@@ -281,17 +293,6 @@ class Session:
             data["writer_cpu"],
             data["process_cpu"],
         )
-
-    def warm(self, path: Path, class_name: str) -> None:
-        """Compile the scene's formulas once (``--dry_run``) into the shared media folder."""
-        command = [
-            sys.executable,
-            "-m",
-            "manim",
-            *self._manim_args(path, class_name, "low", ("--dry_run",)),
-        ]
-        env = {**os.environ, "PYTHONPATH": str(self.tree)}
-        subprocess.run(command, cwd=self.tree, env=env, capture_output=True, check=False)
 
 
 @dataclass
@@ -378,13 +379,11 @@ def measure(
     profile: int,
     runs: int,
     log: Callable[[str], None] = print,
+    media: Path | None = None,
 ) -> list[Table]:
-    """Warm LaTeX, then per quality: floor, every scene, floor again (``runs`` rounds), and
-    a profile of the ``profile`` scenes with the highest ratio."""
-    session = Session(tree, log)
-    for spec in specs:
-        session.warm(spec.path, spec.class_name)
-    session.warm(session.floor, FLOOR_CLASS)
+    """Per quality: floor, every scene, floor again (``runs`` rounds), and a profile of the
+    ``profile`` scenes with the highest ratio."""
+    session = Session(tree, log, media)
     tables = []
     for quality in qualities:
         table = Table(quality)
@@ -428,6 +427,12 @@ def measure(
     default=REPO_ROOT,
     help="Source tree to render (default: this repository), e.g. a checkout of another commit.",
 )
+@click.option(
+    "--media",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Media folder (default: a new temporary one); one kept between runs keeps its LaTeX.",
+)
 def main(
     qualities: tuple[str, ...],
     scene_names: tuple[str, ...],
@@ -435,6 +440,7 @@ def main(
     runs: int,
     output: Path | None,
     tree: Path,
+    media: Path | None,
 ) -> None:
     """Per-scene cost per frame against the floor (Markdown on stdout or into FILE)."""
     tree = tree.resolve()
@@ -447,6 +453,7 @@ def main(
         profile,
         runs,
         log=lambda line: click.echo(f"{time.strftime('%H:%M:%S')} {line}", err=True),
+        media=media,
     )
     text = "\n".join(t.markdown() for t in tables)
     if output:
