@@ -53,6 +53,16 @@ def update_snapshots(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-snapshots"))
 
 
+# A suite running beside this one (the forced-BLAS-kernel run) keeps its LaTeX files apart:
+# two processes compiling the same formula into one folder read each other's half-written SVGs.
+HEADLESS_MEDIA_ENV = "LECTUREKIT_TEST_HEADLESS_MEDIA"
+
+
+def _headless_media(theme: str) -> Path | None:
+    folder = os.environ.get(HEADLESS_MEDIA_ENV)
+    return Path(folder) / theme if folder else None
+
+
 class SceneRun:
     """A finished headless run of one scene and what was seen while it ran.
 
@@ -72,7 +82,13 @@ class SceneRun:
         with ExitStack() as stack:
             for cls in (Text, MarkupText, SingleStringMathTex):
                 stack.enter_context(self._record_sizes(cls))
-            scene = run_headless(spec, quality="low", theme=theme, step_hooks=(check,))
+            scene = run_headless(
+                spec,
+                quality="low",
+                theme=theme,
+                step_hooks=(check,),
+                media_dir=_headless_media(theme),
+            )
         self.key_frames = scene.key_frames
         self.duration = scene.time
         self.captions = list(scene.renderer.file_writer.subcaptions)

@@ -46,6 +46,7 @@ class ForcedRun:
 
     def __init__(self, log: Path) -> None:
         env = {**os.environ, "OPENBLAS_CORETYPE": FORCED_KERNEL, "OPENBLAS_NUM_THREADS": "1"}
+        env["LECTUREKIT_TEST_HEADLESS_MEDIA"] = str(log.parent / "media")  # its own LaTeX files
         self.log = log
         with log.open("w") as out:
             self.proc = subprocess.Popen(
