@@ -28,7 +28,10 @@ from manim import FadeIn, Scene, config
 from lecturekit import deck as decks
 from lecturekit.deck import Deck, DeckError, SceneSpec
 
-from . import style
+from . import fastcopy, style
+
+# Every scene of the kit copies mobjects through the faster, equivalent __deepcopy__.
+fastcopy.install()
 
 
 @dataclass

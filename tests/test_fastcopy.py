@@ -1,0 +1,86 @@
+"""The kit's faster ``Mobject.__deepcopy__`` gives the same copy as Manim's own."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+from manim import (
+    Arrow,
+    Axes,
+    Circle,
+    DashedVMobject,
+    Dot,
+    Line,
+    Mobject,
+    Polygon,
+    VGroup,
+)
+
+from lecturekit.scene import fastcopy
+
+
+def _picture() -> VGroup:
+    axes = Axes(x_range=[-3, 3, 1], y_range=[0, 1, 1], x_length=6, y_length=3)
+    curve = axes.plot(lambda x: np.exp(-x * x), color="#FF8800")
+    dots = VGroup(*(Dot([0.1 * k, 0, 0], radius=0.03, fill_opacity=0.8) for k in range(30)))
+    dashed = DashedVMobject(Circle(radius=0.5), num_dashes=12)
+    area = Polygon([0, 0, 0], [1, 0, 0], [1, 1, 0], stroke_width=0, fill_opacity=0.3)
+    group = VGroup(axes, curve, dots, dashed, area, Arrow(ORIGIN3, [1, 1, 0]), Line())
+    dots[0].add_updater(lambda m: None)
+    dots[1].shared = dots[1].points  # two attributes, one array
+    group.target = dots[2].copy()
+    return group
+
+
+ORIGIN3 = np.zeros(3)
+
+
+def _describe(mobject: Mobject) -> list[tuple[str, dict[str, object]]]:
+    """Each family member's attributes, comparable across copies (objects by type)."""
+    out = []
+    for member in mobject.get_family():
+        attributes: dict[str, object] = {}
+        for key, value in member.__dict__.items():
+            if key == "original_id":
+                continue
+            if isinstance(value, np.ndarray):
+                attributes[key] = (value.dtype.str, value.shape, value.tobytes())
+            elif isinstance(value, list | tuple):
+                attributes[key] = (type(value).__name__, [type(v).__name__ for v in value])
+            elif isinstance(value, int | float | str | bool | type(None)):
+                attributes[key] = value
+            else:
+                attributes[key] = type(value).__name__
+        out.append((type(member).__name__, attributes))
+    return out
+
+
+@pytest.fixture
+def manim_copy():
+    """Manim's own __deepcopy__ for the test, the kit's restored after it."""
+    fastcopy.uninstall()
+    yield
+    fastcopy.install()
+
+
+def test_same_copy_as_manim(manim_copy):
+    picture = _picture()
+    expected = _describe(copy.deepcopy(picture))
+    fastcopy.install()
+    obtained = copy.deepcopy(picture)
+    assert _describe(obtained) == expected
+
+
+def test_copy_is_independent_and_keeps_sharing():
+    picture = _picture()
+    fastcopy.install()
+    clone = picture.copy()
+    dots, clone_dots = picture[2], clone[2]
+    assert clone_dots[1].shared is clone_dots[1].points
+    assert clone_dots[0].points is not dots[0].points
+    clone_dots[0].shift([1, 0, 0])
+    assert not np.allclose(clone_dots[0].points, dots[0].points)
+    assert clone_dots[0].updaters and clone_dots[0].updaters is not dots[0].updaters
+    assert clone.target is not picture.target
