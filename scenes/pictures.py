@@ -42,7 +42,6 @@ from manim import (
     ValueTracker,
     VGroup,
     VMobject,
-    always_redraw,
     smooth,
 )
 
@@ -225,14 +224,19 @@ class ElboGapBar(VGroup):
         self.elbo, self.log_evidence = elbo, log_evidence
         self.frame = Rectangle(width=width, height=height, color=theme.muted, stroke_width=2)
 
-        self.elbo_fill = always_redraw(
+        # Every live part is rebuilt only on frames where what it is drawn from changed
+        # (plots.redraw_on_change): the values, the bar's place and its labels' places.
+        def live(draw: Callable[[], VMobject]) -> VMobject:
+            return plots.redraw_on_change(self._drawn_from, draw)
+
+        self.elbo_fill = live(
             lambda: (
                 self._band(self.bottom, self.y_of(self.elbo()), theme.elbo, 0.85)
                 if self.elbo_on_scale()
                 else VMobject()
             )
         )
-        self.gap_fill = always_redraw(
+        self.gap_fill = live(
             lambda: self._band(
                 max(self.bottom, self.y_of(self.elbo())),
                 self.y_of(self.log_evidence()),
@@ -240,10 +244,10 @@ class ElboGapBar(VGroup):
                 0.35,
             )
         )
-        self.top_line = always_redraw(
+        self.top_line = live(
             lambda: self._level_line(self.y_of(self.log_evidence()), theme.text, both=True)
         )
-        self.elbo_line = always_redraw(
+        self.elbo_line = live(
             lambda: (
                 self._level_line(self.y_of(self.elbo()), theme.elbo, both=False)
                 if self.elbo_on_scale()
@@ -277,11 +281,11 @@ class ElboGapBar(VGroup):
             decimals=decimals,
             size=size,
         )
-        self.elbo_leader = always_redraw(self._draw_elbo_leader)
-        self.break_mark = always_redraw(self._draw_break)
-        self.off_arrow = always_redraw(self._draw_off_arrow)
-        self.gap_brace = always_redraw(self._draw_gap_brace)
-        self.gap_leader = always_redraw(self._draw_gap_leader)
+        self.elbo_leader = live(self._draw_elbo_leader)
+        self.break_mark = live(self._draw_break)
+        self.off_arrow = live(self._draw_off_arrow)
+        self.gap_brace = live(self._draw_gap_brace)
+        self.gap_leader = live(self._draw_gap_leader)
 
         self.top_label.add_updater(lambda m: self._place_top_label())
         self.elbo_label.add_updater(lambda m: self._place_elbo_label())
@@ -305,6 +309,20 @@ class ElboGapBar(VGroup):
             self.gap_label,
         )
         self.refresh()
+
+    def _drawn_from(self) -> tuple:
+        """Everything the live parts read: the values, the frame's points and the labels'
+        boxes (the leaders end at the labels)."""
+        boxes = (
+            [
+                m.get_critical_point(corner)
+                for m in (self.elbo_label, self.gap_label)
+                for corner in (DOWN + LEFT, UP + RIGHT)
+            ]
+            if hasattr(self, "gap_label")
+            else []
+        )
+        return (self.elbo(), self.log_evidence(), np.array(self.frame.points), *boxes)
 
     # -- The scale -----------------------------------------------------------------------------
     @property
@@ -584,10 +602,15 @@ class KLIntegrandPlot(VGroup):
 
             return draw
 
-        self.area = always_redraw(part(1.0, 0.45))
-        self.negative_area = always_redraw(part(-1.0, 0.25))
-        self.curve = always_redraw(
-            lambda: plots.density_graph(self.axes, self.integrand(grid), theme.kl, grid)
+        def drawn_from() -> tuple:
+            # The integrand's inputs and where the axes are.
+            return q(), model(), np.array(self.axes.c2p([0, 1], [0, 1]))
+
+        self.area = plots.redraw_on_change(drawn_from, part(1.0, 0.45))
+        self.negative_area = plots.redraw_on_change(drawn_from, part(-1.0, 0.25))
+        self.curve = plots.redraw_on_change(
+            drawn_from,
+            lambda: plots.density_graph(self.axes, self.integrand(grid), theme.kl, grid),
         )
         super().__init__(self.axes, self.negative_area, self.area, self.curve)
 

@@ -147,7 +147,7 @@ class GenerativePicture(VGroup):
         )
         self.observed_label = LabelledNumber(
             style.math(r"\x", size=style.LABEL_SIZE),
-            lambda: OBSERVED_X,
+            OBSERVED_X,
             theme.data,
             decimals=1,
             size=style.LABEL_SIZE,

@@ -31,7 +31,6 @@ from manim import (
     ValueTracker,
     VGroup,
     Write,
-    always_redraw,
     linear,
 )
 
@@ -106,7 +105,7 @@ class WhyLikelihoodIsHard(LectureScene):
             joint_label.next_to(left_axes.c2p(1.5, joint.max()), RIGHT, buff=0.2)
             observed = plots.LabelledNumber(
                 style.math(r"\x", size=style.LABEL_SIZE + 4),
-                lambda: OBSERVED_X,
+                OBSERVED_X,
                 theme.data,
                 decimals=1,
                 size=style.LABEL_SIZE + 4,
@@ -134,11 +133,17 @@ class WhyLikelihoodIsHard(LectureScene):
             def evaluated() -> int:
                 return int(np.searchsorted(grid.z, sweep.get_value() + 1e-9, side="right"))
 
-            area = always_redraw(
-                lambda: plots.area_under(left_axes, joint[swept()], theme.posterior, x=z[swept()])
+            def left_place() -> np.ndarray:
+                return np.array(left_axes.c2p([0, 1], [0, 1]))
+
+            # Each rebuilt only on frames where what it shows changed (redraw_on_change).
+            area = plots.redraw_on_change(
+                lambda: (int(np.count_nonzero(swept())), left_place()),
+                lambda: plots.area_under(left_axes, joint[swept()], theme.posterior, x=z[swept()]),
             )
             # One bead per evaluation of p(x, z): the grid the integral is summed on.
-            beads = always_redraw(
+            beads = plots.redraw_on_change(
+                lambda: (evaluated(), left_place()),
                 lambda: VGroup(
                     *(
                         Dot(left_axes.c2p(zi, pi), radius=0.03, color=theme.text)
@@ -146,7 +151,7 @@ class WhyLikelihoodIsHard(LectureScene):
                             grid.z[: evaluated()], grid.joint[: evaluated()], strict=True
                         )
                     )
-                )
+                ),
             )
             area_value = plots.LabelledNumber(
                 style.math(r"\int", formulas.JOINT, r"\, d\z", size=style.LABEL_SIZE + 4),
@@ -205,13 +210,14 @@ class WhyLikelihoodIsHard(LectureScene):
             factor = ValueTracker(1.0)
             on_shared = plots.density_graph(right_axes, joint, theme.posterior, x=z)
             self.play(ReplacementTransform(joint_curve.copy(), on_shared), run_time=1.5)
-            stretched = always_redraw(
+            stretched = plots.redraw_on_change(
+                lambda: (factor.get_value(), np.array(right_axes.c2p([0, 1], [0, 1]))),
                 lambda: VGroup(
                     plots.area_under(right_axes, joint * factor.get_value(), theme.posterior, x=z),
                     plots.density_graph(
                         right_axes, joint * factor.get_value(), theme.posterior, x=z
                     ),
-                )
+                ),
             )
             factor_value = plots.LabelledNumber(
                 style.tex("stretch", size=style.LABEL_SIZE + 4),

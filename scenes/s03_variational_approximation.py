@@ -183,7 +183,7 @@ class EncoderDiagram(VGroup):
         theme = style.active_theme()
         size = style.LABEL_SIZE + 4
         self.x_in = plots.LabelledNumber(
-            style.math(r"\x", size=size), lambda: OBSERVED_X, theme.data, decimals=1, size=size
+            style.math(r"\x", size=size), OBSERVED_X, theme.data, decimals=1, size=size
         )
         self.body = Polygon(
             [-0.9, 0.55, 0],

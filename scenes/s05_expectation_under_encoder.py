@@ -33,7 +33,6 @@ from manim import (
     VGroup,
     VMobject,
     Write,
-    always_redraw,
     linear,
 )
 
@@ -438,8 +437,12 @@ class EstimatePanel(VGroup):
 
     def start_run(self, scene) -> None:
         """Add the proposal's running mean, redrawn as the count grows, and its live number."""
-        self._live = always_redraw(lambda: self.run_curve(self.run, self._k(), dashed=True))
-        self.mean.add_updater(lambda d: d.set_value(self.run.running_mean[self._k() - 1]))
+        # Rebuilt only when the count shown changes (and the axes stay put).
+        self._live = plots.redraw_on_change(
+            lambda: (self._k(), np.array(self.axes.c2p([0, 1], [0, 1]))),
+            lambda: self.run_curve(self.run, self._k(), dashed=True),
+        )
+        self.mean.add_updater(lambda d: plots.show_value(d, self.run.running_mean[self._k() - 1]))
         scene.add(self._live)
 
     def grow(self):

@@ -231,7 +231,7 @@ class TermValue(VGroup):
         centre = self.get_center()
 
         def follow(m: Mobject) -> None:
-            m.set_value(value())
+            plots.show_value(m, value())
             m.next_to(self.equals, RIGHT, buff=0.15)
 
         self.number.clear_updaters()

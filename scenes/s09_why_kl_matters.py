@@ -591,7 +591,7 @@ class WhyKLMatters(LectureScene):
         for centre, run in zip((LEFT_PANEL, RIGHT_PANEL), runs, strict=True):
             metric = LabelledNumber(
                 style.tex(label, size=METRIC_SIZE),
-                lambda r=run: value(r),
+                value(run),  # a shipped result: fixed, so no updater
                 decimals=decimals,
                 size=METRIC_SIZE,
             )

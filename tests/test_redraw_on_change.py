@@ -1,0 +1,60 @@
+"""``plots.redraw_on_change`` draws what ``always_redraw`` draws, rebuilding only on change."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import Line, ValueTracker, always_redraw
+
+from lecturekit.scene import plots
+
+
+def _pair(tracker: ValueTracker, calls: list[int]):
+    def draw() -> Line:
+        calls.append(1)
+        x = tracker.get_value()
+        return Line([0, 0, 0], [x, 1, 0], color="#3366FF", stroke_width=3)
+
+    return always_redraw(draw), plots.redraw_on_change(tracker.get_value, draw)
+
+
+def _same(a, b) -> bool:
+    return np.array_equal(a.points, b.points) and np.array_equal(a.stroke_rgbas, b.stroke_rgbas)
+
+
+def test_rebuilds_only_when_its_inputs_change():
+    tracker, calls = ValueTracker(1.0), []
+    _, lazy = _pair(tracker, calls)
+    calls.clear()
+    lazy.update(0)
+    lazy.update(0)
+    assert calls == []
+    tracker.set_value(2.0)
+    lazy.update(0)
+    assert len(calls) == 1
+
+
+def test_same_picture_as_always_redraw_frame_by_frame():
+    tracker, calls = ValueTracker(1.0), []
+    eager, lazy = _pair(tracker, calls)
+    for value in (1.0, 1.0, 1.5, 2.0, 2.0, 0.5):
+        tracker.set_value(value)
+        eager.update(0)
+        lazy.update(0)
+        assert _same(eager, lazy)
+
+
+def test_rebuilds_after_an_outside_change_as_always_redraw_would():
+    tracker, calls = ValueTracker(1.0), []
+    eager, lazy = _pair(tracker, calls)
+    for mob in (eager, lazy):
+        mob.set_stroke(opacity=0.2)  # e.g. what an animation left behind
+        mob.update(0)
+    assert _same(eager, lazy)
+    assert lazy.stroke_rgbas[0, 3] == 1.0
+
+
+def test_input_key_compares_arrays_by_value():
+    a = plots._input_key((np.array([1.0, 2.0]), 3))
+    b = plots._input_key((np.array([1.0, 2.0]), 3))
+    c = plots._input_key((np.array([1.0, 2.5]), 3))
+    assert a == b != c
