@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -171,20 +171,27 @@ class ToyModel:
 
     def _posterior_expect(self, x: float, g: Callable[[float], float]) -> float:
         lpx = self.log_evidence(x)
-        val, _ = integrate.quad(
+        return _quad_over_z(
             lambda z: g(z) * math.exp(float(self.log_joint(x, z)) - lpx),
-            -_Z_CUT,
-            _Z_CUT,
-            points=tuple(self.posterior_modes(x)),
+            self.posterior_modes(x),
             limit=200,
-            epsabs=1e-14,
             epsrel=1e-13,
         )
-        return val
 
 
 # Posterior mass beyond |z| > 12 is below exp(-72) relative to the modes.
 _Z_CUT = 12.0
+
+
+def _quad_over_z(
+    f: Callable[[float], float], modes: Iterable[float], limit: int, epsrel: float
+) -> float:
+    """The integral of ``f`` over z in [-_Z_CUT, _Z_CUT], split at the posterior's modes (where
+    a posterior-weighted integrand peaks, so the quadrature does not step over a narrow mode)."""
+    val, _ = integrate.quad(
+        f, -_Z_CUT, _Z_CUT, points=tuple(modes), limit=limit, epsabs=1e-14, epsrel=epsrel
+    )
+    return val
 
 
 @functools.lru_cache(maxsize=64)
@@ -847,14 +854,8 @@ def rewritten_integrand(
         return np.exp(model.log_joint(x, t) - q.logpdf(t))
 
     qz, ratio = q.pdf(z), ratio_of(z)
-    area, _ = integrate.quad(
-        lambda t: float(q.pdf(t) * ratio_of(t)),
-        -_Z_CUT,
-        _Z_CUT,
-        points=tuple(model.posterior_modes(x)),
-        limit=400,
-        epsabs=1e-14,
-        epsrel=1e-12,
+    area = _quad_over_z(
+        lambda t: float(q.pdf(t) * ratio_of(t)), model.posterior_modes(x), limit=400, epsrel=1e-12
     )
     return RewrittenIntegrand(
         z=z,
