@@ -17,7 +17,7 @@ import hashlib
 import json
 import subprocess
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -86,23 +86,23 @@ def read_json(path: Path, regenerate: str) -> dict:
         ) from None
 
 
-def source_commit(folder: Path) -> str:
+def source_commit(folder: Path, paths: Sequence[str] = (), short: bool = False) -> str:
     """The commit of the git checkout holding ``folder`` (``-dirty`` when its work tree has
-    changes), for provenance."""
+    changes: tracked files anywhere, or any file under ``paths`` when given), for provenance."""
+    status = ["git", "status", "--porcelain"]
+    status += ["--", *paths] if paths else ["--untracked-files=no"]
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=folder, check=True, capture_output=True, text=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            ["git", "rev-parse", *(["--short"] if short else []), "HEAD"],
             cwd=folder,
             check=True,
             capture_output=True,
             text=True,
-        ).stdout
+        ).stdout.strip()
+        dirty = subprocess.run(status, cwd=folder, check=True, capture_output=True, text=True)
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
-    return commit + ("-dirty" if dirty.strip() else "")
+    return commit + ("-dirty" if dirty.stdout.strip() else "")
 
 
 def blas_description() -> str:

@@ -58,6 +58,7 @@ import click
 from bench_narration import NarrationReport, measure_speech  # tools/, beside this script
 from frame_cost import measure as measure_frame_cost  # tools/, beside this script
 
+from lecturekit.assets import source_commit
 from lecturekit.atomic import write_text_atomic
 from lecturekit.deck import Deck, SceneSpec, load_deck
 from lecturekit.narration.voice import Narration, Voice
@@ -284,23 +285,10 @@ def profile_scene(bench: Bench, spec: SceneSpec, quality: str, top: int = 14) ->
 
 
 def _git_state() -> str:
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", *SNAPSHOT_ITEMS],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        return f"{commit}{' + uncommitted changes' if dirty else ''}"
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+    state = source_commit(REPO_ROOT, SNAPSHOT_ITEMS, short=True)
+    return state.removesuffix("-dirty") + (
+        " + uncommitted changes" if state.endswith("-dirty") else ""
+    )
 
 
 class Budget:
