@@ -51,6 +51,7 @@ from manim import (
 )
 
 from lecturekit.scene import style
+from lecturekit.scene.layering import raise_if_clear
 from lecturekit.scene.lecture import LectureScene
 from lecturekit.scene.plots import LabelledNumber
 from scenes.numerics import KLVAEResult, load_kl_vae
@@ -216,7 +217,9 @@ class WhyKLMatters(LectureScene):
                 r"If encoder pushes latents away",
                 r"from prior, decoder never sees those regions.",
             )
-            # The middle becomes latent space.
+            # The middle becomes latent space. (What fades is raised above the side panels'
+            # dots it does not overlap, so that they are not redrawn on every frame.)
+            raise_if_clear(self, lead, middle_data)
             self.play(*swap(lead, reason), FadeOut(middle_data))
             axes_mid = self._latent_axes(z_middle)
             prior_mid = self._prior(z_middle)
@@ -229,6 +232,7 @@ class WhyKLMatters(LectureScene):
                     (Circle(radius=0.07, color=theme.posterior, stroke_width=2), r"decoded $\z$"),
                 ]
             )
+            raise_if_clear(self, middle_title)
             self.play(
                 *swap(middle_title, new_title),
                 FadeIn(axes_mid),
@@ -313,6 +317,7 @@ class WhyKLMatters(LectureScene):
                 r"sharp latent code (lookup table).",
             )
             new_title = self._title(r"data $\x$", frames[1])
+            raise_if_clear(self, reason, middle_title)
             self.play(
                 *swap(reason, reason_2),
                 FadeOut(VGroup(side_data, *decoded_rings, tags, metrics)),
@@ -395,6 +400,7 @@ class WhyKLMatters(LectureScene):
                 rf"(prior: 0, 1), KL {usage.mean_kl[0]:.3f}.",
             )
             unused = axes_sides[1].z1_label
+            raise_if_clear(self, unused)  # out of the axes' place, above the codes it clears
             self.play(FadeOut(VGroup(legend, metrics)), FadeIn(why_line[0]))
             self.play(
                 FadeIn(why_line[1]),
@@ -430,6 +436,7 @@ class WhyKLMatters(LectureScene):
                     (Circle(radius=0.07, color=theme.posterior, stroke_width=2), r"decoded $\z$"),
                 ]
             )
+            raise_if_clear(self, reason)
             self.play(
                 *swap(reason, reason_3),
                 FadeOut(VGroup(why_line, *(p.ellipses for p in posteriors))),
@@ -479,6 +486,7 @@ class WhyKLMatters(LectureScene):
             ),
         ):
             new_arrows = PanelArrows("decoder", theme.posterior, outward=False)
+            raise_if_clear(self, arrows)
             self.play(*swap(arrows, new_arrows))
             arrows = new_arrows
             images = [
@@ -522,6 +530,7 @@ class WhyKLMatters(LectureScene):
             )
             intuition.move_to([0, BOTTOM_ROW_Y, 0])
             box = style.emphasis_box(intuition)
+            raise_if_clear(self, legend)
             self.play(FadeOut(legend), Write(intuition), run_time=2)
             self.play(Create(box))
             self.wait(3)
