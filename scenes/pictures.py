@@ -226,8 +226,11 @@ class ElboGapBar(VGroup):
 
         # Every live part is rebuilt only on frames where what it is drawn from changed
         # (plots.redraw_on_change): the values, the bar's place and its labels' places.
+        # What they are drawn from is read once per update of the bar (``_drawn_from_once``).
+        self._drawn_cache: list[tuple] = []
+
         def live(draw: Callable[[], VMobject]) -> VMobject:
-            return plots.redraw_on_change(self._drawn_from, draw)
+            return plots.redraw_on_change(self._drawn_from_once, draw)
 
         self.elbo_fill = live(
             lambda: (
@@ -308,16 +311,30 @@ class ElboGapBar(VGroup):
             self.elbo_label,
             self.gap_label,
         )
+        # Manim runs a group's own updaters before its parts': a new update of the bar reads
+        # the values and the labels' boxes afresh.
+        self.add_updater(lambda m: self._drawn_cache.clear())
         self.refresh()
+
+    def _drawn_from_once(self) -> tuple:
+        """:meth:`_drawn_from`, computed once per update of the bar for its nine live parts
+        (the labels they end at are placed after them, so it is the same for all nine)."""
+        if not hasattr(self, "gap_label"):  # still building: nothing to share yet
+            return self._drawn_from()
+        if not self._drawn_cache:
+            self._drawn_cache.append(self._drawn_from())
+        return self._drawn_cache[0]
 
     def _drawn_from(self) -> tuple:
         """Everything the live parts read: the values, the frame's points and the labels'
         boxes (the leaders end at the labels)."""
+        # Each label's box as its points' minimum and maximum (one pass over its glyphs: the
+        # same box as its corners, computed here by nine live parts on every frame).
         boxes = (
             [
-                m.get_critical_point(corner)
+                bound(m.get_points_defining_boundary(), axis=0)
                 for m in (self.elbo_label, self.gap_label)
-                for corner in (DOWN + LEFT, UP + RIGHT)
+                for bound in (np.min, np.max)
             ]
             if hasattr(self, "gap_label")
             else []
@@ -341,6 +358,7 @@ class ElboGapBar(VGroup):
 
     def refresh(self) -> ElboGapBar:
         """Place every live part for the current values (Manim does this on every frame)."""
+        self._drawn_cache.clear()
         for part in self.submobjects:
             part.update()
         self._place_top_label()

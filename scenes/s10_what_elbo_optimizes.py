@@ -313,30 +313,49 @@ def step_tag(fit: pictures.FitPlot, *rows: str) -> Mobject:
 
 class GapValues:
     """Every number of slide 10 for the q and the model on screen (``numerics``), as
-    callables the live labels read."""
+    callables the live labels read.
+
+    Each value is computed once per (q, model): a dozen labels and live parts read them on
+    every frame, and log p(x) and the gap are adaptive quadratures (the same floats either
+    way: the functions are pure and q and the model are frozen dataclasses).
+    """
 
     def __init__(self, q: Callable, model: Callable) -> None:
         self.q, self.model = q, model
+        self._last: dict[str, tuple[object, float]] = {}
+
+    def _value(self, name: str, key: object, compute: Callable[[], float]) -> float:
+        last = self._last.get(name)
+        if last is None or last[0] != key:
+            last = self._last[name] = (key, compute())
+        return last[1]
 
     def log_evidence(self) -> float:
         """log p(x) under the model on screen."""
-        return self.model().log_evidence(OBSERVED_X)
+        model = self.model()
+        return self._value("log_evidence", model, lambda: model.log_evidence(OBSERVED_X))
 
     def elbo(self) -> float:
         """The ELBO of the q on screen."""
-        return elbo(self.q(), OBSERVED_X, self.model())
+        q, model = self.q(), self.model()
+        return self._value("elbo", (q, model), lambda: elbo(q, OBSERVED_X, model))
 
     def gap(self) -> float:
         """KL(q || p(z|x)), by quadrature of its integrand (not log p(x) - ELBO)."""
-        return kl_to_posterior(self.q(), OBSERVED_X, self.model())
+        q, model = self.q(), self.model()
+        return self._value("gap", (q, model), lambda: kl_to_posterior(q, OBSERVED_X, model))
 
     def reconstruction(self) -> float:
         """E_q[log p(x|z)]."""
-        return reconstruction(self.q(), OBSERVED_X, self.model())
+        q, model = self.q(), self.model()
+        return self._value(
+            "reconstruction", (q, model), lambda: reconstruction(q, OBSERVED_X, model)
+        )
 
     def kl_prior(self) -> float:
         """KL(q || p(z))."""
-        return kl_to_prior(self.q())
+        q = self.q()
+        return self._value("kl_prior", q, lambda: kl_to_prior(q))
 
 
 class ValuesRow(VGroup):

@@ -84,3 +84,21 @@ def test_copy_is_independent_and_keeps_sharing():
     assert not np.allclose(clone_dots[0].points, dots[0].points)
     assert clone_dots[0].updaters and clone_dots[0].updaters is not dots[0].updaters
     assert clone.target is not picture.target
+
+
+def test_glyph_copy_shares_its_svg_path(manim_copy):
+    """A typeset glyph's copy is Manim's own, except that the svgelements path it was parsed
+    from (read only at construction) is shared rather than copied."""
+    from manim import MathTex
+
+    glyph = MathTex("2")
+    expected = _describe(copy.deepcopy(glyph))
+    fastcopy.install()
+    clone = glyph.copy()
+    assert _describe(clone) == expected
+    paths = [m for m in glyph.get_family() if hasattr(m, "path_obj")]
+    assert paths
+    for original, copied in zip(glyph.get_family(), clone.get_family(), strict=True):
+        if hasattr(original, "path_obj"):
+            assert copied.path_obj is original.path_obj
+            assert copied.points is not original.points

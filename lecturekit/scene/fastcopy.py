@@ -15,6 +15,11 @@ as ``copy.deepcopy`` would, and hands everything else to ``copy.deepcopy``:
   does for them, through the same memo (an array shared by two attributes stays shared; the
   originals are alive for the whole copy, as ``self`` holds them);
 - empty lists and dicts: a new empty one (through the memo);
+- the ``svgelements`` path a glyph was parsed from (``VMobjectFromSVGPath.path_obj``): the
+  same object, shared with the original. Manim reads it once, in ``generate_points`` at
+  construction, and never changes it after; deep-copying its hundreds of segment objects was
+  four fifths of the cost of copying a typeset glyph (every ``DecimalNumber.set_value`` copies
+  one per character, every ``FadeIn`` of a formula all of them);
 - everything else (lists of submobjects, colours, dicts, updaters): ``copy.deepcopy`` with
   the same memo, so submobjects come back through this method.
 
@@ -29,10 +34,13 @@ from enum import Enum
 from typing import Any
 
 import numpy as np
+import svgelements
 from manim import Mobject
 
 _IMMUTABLE = {int, float, bool, str, bytes, complex, type(None)}
 _MUTABLE: set[type] = set()
+# Read-only after the mobject is built (see above): shared by the copy, not copied.
+_SHARED = {svgelements.Path}
 _original = Mobject.__deepcopy__
 
 
@@ -66,7 +74,7 @@ def fast_deepcopy(self: Mobject, memo: dict[int, Any]) -> Mobject:
             clone = memo.get(id(value))
             if clone is None:
                 clone = memo[id(value)] = kind()
-        elif _is_immutable(kind):
+        elif _is_immutable(kind) or kind in _SHARED:
             continue
         else:
             clone = copy.deepcopy(value, memo)
