@@ -20,30 +20,7 @@ import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from manim import (
-    DOWN,
-    LEFT,
-    ORIGIN,
-    RIGHT,
-    UP,
-    Animation,
-    Arrow,
-    Axes,
-    Brace,
-    Create,
-    DecimalNumber,
-    Dot,
-    FadeIn,
-    Line,
-    Mobject,
-    Polygon,
-    Rectangle,
-    Scene,
-    ValueTracker,
-    VGroup,
-    VMobject,
-    smooth,
-)
+from manim import *
 
 from lecturekit.scene import plots, style
 from lecturekit.scene.plots import LabelledNumber, Legend

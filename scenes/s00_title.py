@@ -10,7 +10,7 @@ fill) and named for what it is. Also the video's poster frame.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Mobject, VGroup, Write
+from manim import *
 
 from lecturekit.scene import style
 from lecturekit.scene.lecture import LectureScene

@@ -10,26 +10,7 @@ not replace it).
 from __future__ import annotations
 
 import numpy as np
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    Brace,
-    Create,
-    DashedLine,
-    Dot,
-    FadeIn,
-    FadeOut,
-    LaggedStart,
-    Line,
-    Mobject,
-    TransformMatchingTex,
-    Triangle,
-    VGroup,
-    VMobject,
-    Write,
-)
+from manim import *
 
 from lecturekit.scene import style
 from lecturekit.scene.lecture import LectureScene

@@ -13,26 +13,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    Arrow,
-    Axes,
-    Create,
-    DecimalNumber,
-    Dot,
-    FadeIn,
-    FadeOut,
-    LaggedStart,
-    Line,
-    ReplacementTransform,
-    ValueTracker,
-    VGroup,
-    Write,
-    linear,
-)
+from manim import *
 
 from lecturekit.scene import plots, style
 from lecturekit.scene.lecture import LectureScene

@@ -10,19 +10,7 @@ VAE it needs p(x), the intractable integral of slide 2.
 
 from __future__ import annotations
 
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    Arrow,
-    Create,
-    FadeIn,
-    GrowArrow,
-    Polygon,
-    VGroup,
-    Write,
-)
+from manim import *
 
 from lecturekit.scene import plots, style
 from lecturekit.scene.derivation import frac, piece

@@ -11,20 +11,7 @@ which lands on p(x, z) with the same area, p(x).
 from __future__ import annotations
 
 import numpy as np
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    Create,
-    FadeIn,
-    FadeOut,
-    GrowFromCenter,
-    Mobject,
-    ReplacementTransform,
-    VGroup,
-    Write,
-)
+from manim import *
 
 from lecturekit.scene import plots, style
 from lecturekit.scene.derivation import DerivationScene, carry, frac, pieces

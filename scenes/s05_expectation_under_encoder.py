@@ -12,29 +12,7 @@ is shown honestly: its draws never reach the left mode, so its running mean stay
 from __future__ import annotations
 
 import numpy as np
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    Create,
-    DashedLine,
-    DecimalNumber,
-    Dot,
-    FadeIn,
-    FadeOut,
-    Integer,
-    LaggedStart,
-    Line,
-    Mobject,
-    ReplacementTransform,
-    TransformMatchingTex,
-    ValueTracker,
-    VGroup,
-    VMobject,
-    Write,
-    linear,
-)
+from manim import *
 
 from lecturekit.scene import plots, style
 from lecturekit.scene.derivation import DerivationScene, piece

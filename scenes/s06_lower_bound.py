@@ -13,24 +13,7 @@ into log p_theta(x, z) - log q_phi(z|x): the lower bound.
 from __future__ import annotations
 
 import numpy as np
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    Create,
-    DashedLine,
-    DecimalNumber,
-    Dot,
-    FadeIn,
-    FadeOut,
-    Integer,
-    LaggedStart,
-    Line,
-    TransformMatchingTex,
-    VGroup,
-    Write,
-)
+from manim import *
 
 from lecturekit.scene import style
 from lecturekit.scene.derivation import BAR, DerivationScene

@@ -10,19 +10,7 @@ area at a size where the table's subscripts read at 480p.
 
 from __future__ import annotations
 
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    Brace,
-    FadeIn,
-    FadeOut,
-    LaggedStart,
-    Mobject,
-    ReplacementTransform,
-    VGroup,
-)
+from manim import *
 
 from lecturekit.scene import style
 from lecturekit.scene.derivation import DerivationScene

@@ -14,22 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    Animation,
-    AnimationGroup,
-    Brace,
-    Create,
-    FadeIn,
-    Mobject,
-    Transform,
-    TransformMatchingTex,
-    VGroup,
-    Write,
-)
+from manim import *
 
 from lecturekit.scene import plots, style
 from lecturekit.scene.lecture import LectureScene

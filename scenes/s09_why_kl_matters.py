@@ -23,32 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from manim import (
-    DOWN,
-    LEFT,
-    PI,
-    RIGHT,
-    UP,
-    Animation,
-    ArcBetweenPoints,
-    Arrow,
-    Circle,
-    Create,
-    DashedVMobject,
-    Dot,
-    Ellipse,
-    FadeIn,
-    FadeOut,
-    LaggedStart,
-    Line,
-    Mobject,
-    MoveAlongPath,
-    Rectangle,
-    ReplacementTransform,
-    VGroup,
-    VMobject,
-    Write,
-)
+from manim import *
 
 from lecturekit.scene import style
 from lecturekit.scene.layering import raise_if_clear

@@ -20,20 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    Create,
-    FadeIn,
-    FadeOut,
-    GrowArrow,
-    Mobject,
-    TransformMatchingTex,
-    VGroup,
-    Write,
-)
+from manim import *
 
 from lecturekit.scene import plots, style
 from lecturekit.scene.lecture import LectureScene

@@ -16,24 +16,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    Arrow,
-    Axes,
-    Create,
-    Dot,
-    FadeIn,
-    GrowArrow,
-    Line,
-    Mobject,
-    Rectangle,
-    RoundedRectangle,
-    VGroup,
-    Write,
-)
+from manim import *
 
 from lecturekit.scene import plots, style
 from lecturekit.scene.lecture import LectureScene

@@ -7,7 +7,7 @@ then the video's title and the credit.
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Line, VGroup, Write
+from manim import *
 
 from lecturekit.scene import style
 from lecturekit.scene.lecture import LectureScene
