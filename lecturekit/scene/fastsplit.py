@@ -34,11 +34,11 @@ def fast_split_indices(self: VMobject, points: Any, n_dims: int = 3) -> np.ndarr
         return _original(self, points, n_dims)
     ends = points[nppcc - 1 : n_pts - 1 : nppcc, :n_dims]  # each curve's end but the last
     starts = points[nppcc:n_pts:nppcc, :n_dims]  # the next curve's start
-    diffs = np.abs(ends - starts)
-    # Every join close (a NaN compares False, so goes the original way) and finite.
-    if (diffs <= self.tolerance_for_point_equality + _RTOL * np.abs(starts)).all() and (
-        np.isfinite(diffs).all()
-    ):
+    with np.errstate(invalid="ignore"):  # inf - inf is NaN here, as in Manim's method
+        diffs = np.abs(ends - starts)
+        # Every join close (a NaN compares False, so goes the original way) and finite.
+        one_piece = (diffs <= self.tolerance_for_point_equality + _RTOL * np.abs(starts)).all()
+    if one_piece and np.isfinite(diffs).all():
         return np.array([[0, n_pts]])
     return _original(self, points, n_dims)
 
