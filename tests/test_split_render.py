@@ -106,3 +106,22 @@ def test_a_narrated_scene_is_never_split(deck: Deck, tmp_path: Path) -> None:
     assert not (narrated.build_dir(steps) / "chunks").exists()
     # the frame hook ran in the narrated worker too: the whole render's calls were measured
     assert len(SceneCache(narrated).profile(steps).costs) == 7
+
+
+def test_a_chunk_that_ends_inside_a_beat_ends_cleanly() -> None:
+    # Slide 9 split at call 25 stopped inside a beat: the beat's block saw Manim's
+    # EndSceneEarlyException and tear_down reported the beat as never ended.
+    from types import SimpleNamespace
+
+    from manim.utils.exceptions import EndSceneEarlyException
+
+    from lecturekit.scene.lecture import LectureScene
+
+    scene = object.__new__(LectureScene)  # no render: only the beat bookkeeping
+    scene.renderer = SimpleNamespace(time=1.0)
+    scene._open_beat, scene.pacer, scene.beats = None, None, []
+    with pytest.raises(EndSceneEarlyException):
+        with scene.beat("cut by the chunk's end"):
+            raise EndSceneEarlyException()
+    assert scene._open_beat is None and scene.beats == []
+    scene.tear_down()  # no "never ended"

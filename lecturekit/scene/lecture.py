@@ -24,6 +24,7 @@ from typing import Protocol
 
 import numpy as np
 from manim import FadeIn, Scene, config
+from manim.utils.exceptions import EndSceneEarlyException
 
 from lecturekit import deck as decks
 from lecturekit.deck import Deck, DeckError, SceneSpec
@@ -134,7 +135,13 @@ class LectureScene(Scene):
         self._open_beat = beat
         if self.pacer is not None:
             self.pacer.begin(self, beat)
-        yield beat
+        try:
+            yield beat
+        except EndSceneEarlyException:
+            # A chunk of a split render (Manim's -n START,END) stops at its last call, maybe
+            # inside a beat: the beat is the next chunk's, whose captions are the scene's.
+            self._open_beat = None
+            raise
         if self.pacer is not None:
             self._hold_until(self.pacer.min_end(self, beat))
         self._open_beat = None
