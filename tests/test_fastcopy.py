@@ -13,6 +13,7 @@ from manim import (
     DashedVMobject,
     Dot,
     Line,
+    ManimColor,
     Mobject,
     Polygon,
     VGroup,
@@ -37,6 +38,17 @@ def _picture() -> VGroup:
 ORIGIN3 = np.zeros(3)
 
 
+def _value(value: object) -> object:
+    """A comparable form of an attribute (colours by class and value, other objects by type)."""
+    if isinstance(value, np.ndarray):
+        return (value.dtype.str, value.shape, value.tobytes())
+    if isinstance(value, ManimColor):
+        return (type(value).__name__, {k: _value(v) for k, v in vars(value).items()})
+    if isinstance(value, int | float | str | bool | type(None)):
+        return value
+    return type(value).__name__
+
+
 def _describe(mobject: Mobject) -> list[tuple[str, dict[str, object]]]:
     """Each family member's attributes, comparable across copies (objects by type)."""
     out = []
@@ -45,10 +57,10 @@ def _describe(mobject: Mobject) -> list[tuple[str, dict[str, object]]]:
         for key, value in member.__dict__.items():
             if key == "original_id":
                 continue
-            if isinstance(value, np.ndarray):
-                attributes[key] = (value.dtype.str, value.shape, value.tobytes())
+            if isinstance(value, np.ndarray | ManimColor):
+                attributes[key] = _value(value)
             elif isinstance(value, list | tuple):
-                attributes[key] = (type(value).__name__, [type(v).__name__ for v in value])
+                attributes[key] = (type(value).__name__, [_value(v) for v in value])
             elif isinstance(value, int | float | str | bool | type(None)):
                 attributes[key] = value
             else:
@@ -102,3 +114,17 @@ def test_glyph_copy_shares_its_svg_path(manim_copy):
         if hasattr(original, "path_obj"):
             assert copied.path_obj is original.path_obj
             assert copied.points is not original.points
+
+
+def test_colour_copy_is_deepcopys(manim_copy):
+    """A colour's copy: a new object of its class, equal value, its own array."""
+    colours = [ManimColor("#FF8800"), ManimColor("#336699", alpha=0.4)]
+    colours.append(colours[0])  # the same colour twice stays one copy
+    expected = copy.deepcopy(colours)
+    fastcopy.install()
+    obtained = copy.deepcopy(colours)
+    assert [_value(c) for c in obtained] == [_value(c) for c in expected]
+    assert obtained[0] is obtained[2] and obtained[0] is not colours[0]
+    for original, clone in zip(colours, obtained, strict=True):
+        assert type(clone) is type(original)
+        assert clone._internal_value is not original._internal_value

@@ -21,7 +21,10 @@ as ``copy.deepcopy`` would, and hands everything else to ``copy.deepcopy``:
   four fifths of the cost of copying a typeset glyph (every ``DecimalNumber.set_value`` copies
   one per character, every ``FadeIn`` of a formula all of them);
 - everything else (lists of submobjects, colours, dicts, updaters): ``copy.deepcopy`` with
-  the same memo, so submobjects come back through this method.
+  the same memo, so submobjects come back through this method, and colours
+  (``ManimColor``, a dozen in every part's style) through :func:`color_deepcopy`: what
+  ``copy.deepcopy`` does for them through ``__reduce_ex__`` (a new object of the class, its
+  ``__dict__`` deep-copied), without the generic reconstruction.
 
 The copy has the same attributes with equal values as Manim's own (a test compares them), so
 every frame is the same.
@@ -35,7 +38,7 @@ from typing import Any
 
 import numpy as np
 import svgelements
-from manim import Mobject
+from manim import ManimColor, Mobject
 
 _IMMUTABLE = {int, float, bool, str, bytes, complex, type(None)}
 _MUTABLE: set[type] = set()
@@ -84,11 +87,35 @@ def fast_deepcopy(self: Mobject, memo: dict[int, Any]) -> Mobject:
     return result
 
 
+def color_deepcopy(self: ManimColor, memo: dict[int, Any]) -> ManimColor:
+    """``copy.deepcopy`` of a colour: a new object of its class with its attributes
+    deep-copied (its value array copied), as ``copy.deepcopy`` builds it from
+    ``__reduce_ex__``."""
+    cls = self.__class__
+    result = cls.__new__(cls)
+    memo[id(self)] = result
+    state = {}
+    for key, value in self.__dict__.items():
+        if type(value) is np.ndarray and not value.dtype.hasobject:
+            clone = memo.get(id(value))
+            if clone is None:
+                clone = memo[id(value)] = value.copy(order="K")
+            state[key] = clone
+        else:
+            state[key] = copy.deepcopy(value, memo)
+    result.__dict__.update(state)
+    return result
+
+
 def install() -> None:
-    """Use :func:`fast_deepcopy` for every mobject (idempotent)."""
+    """Use :func:`fast_deepcopy` for every mobject and :func:`color_deepcopy` for every
+    colour (idempotent)."""
     Mobject.__deepcopy__ = fast_deepcopy  # type: ignore[method-assign]
+    ManimColor.__deepcopy__ = color_deepcopy  # type: ignore[attr-defined]
 
 
 def uninstall() -> None:
-    """Back to Manim's own ``__deepcopy__`` (for tests that compare the two)."""
+    """Back to Manim's own copies (for tests that compare the two)."""
     Mobject.__deepcopy__ = _original  # type: ignore[method-assign]
+    if "__deepcopy__" in ManimColor.__dict__:
+        del ManimColor.__deepcopy__
