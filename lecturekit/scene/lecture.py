@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-from manim import FadeIn, Scene, config
+from manim import FadeIn, Mobject, Scene, config
 from manim.utils.exceptions import EndSceneEarlyException
 
 from lecturekit import deck as decks
 from lecturekit.deck import Deck, DeckError, SceneSpec
 
 from . import fastcopy, fastsplit, style
+from .holding import Hold
 
 # Every scene of the kit copies mobjects through the faster, equivalent __deepcopy__.
 fastcopy.install()
@@ -89,6 +90,8 @@ class LectureScene(Scene):
         self.key_frames: list[KeyFrame] = []
         self.beats: list[Beat] = []
         self._open_beat: Beat | None = None
+        self._hold: Hold | None = None
+        self._keep_live: list = []
 
     @classmethod
     def find_deck(cls) -> Deck:
@@ -178,9 +181,35 @@ class LectureScene(Scene):
         self.key_frames.append(KeyFrame(name, self.time, pixels))
         self.next_section(name)
 
+    # -- Live mobjects held still (holding.py) -------------------------------------------------
+    def keep_live(self, *mobjects: Mobject) -> None:
+        """Run the updaters of ``mobjects`` on every frame of every play, as Manim does, even
+        where no animation can change them (for an updater that reads something other than
+        ValueTrackers and its own mobject, e.g. the clock)."""
+        self._keep_live.extend(mobjects)
+
+    def begin_animations(self) -> None:
+        # Before Manim sorts the scene into moving and still mobjects: held ones are still.
+        self._hold = Hold.begin(self.get_mobject_family_members(), self.animations, self._keep_live)
+        super().begin_animations()
+
+    def update_to_time(self, t: float) -> None:
+        super().update_to_time(t)
+        hold = self._hold
+        if hold and not hold.checked_halfway and t >= self.duration / 2:
+            hold.checked_halfway = True
+            hold.check()
+
     # -- Hooks ----------------------------------------------------------------------------------
     def play(self, *args, **kwargs) -> None:
-        super().play(*args, **kwargs)
+        finished = False
+        try:
+            super().play(*args, **kwargs)
+            finished = True
+        finally:
+            hold, self._hold = self._hold, None
+            if hold is not None:
+                hold.end(check=finished)
         for hook in self.step_hooks:
             hook(self)
 
