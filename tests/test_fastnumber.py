@@ -31,6 +31,8 @@ def test_same_parts_as_manims_set_value(kwargs):
         manims.set_value(value)
         fastnumber.set_value(ours, value)
         assert _describe(ours) == _describe(manims), value
+    # The one attribute that differs (fastnumber's docstring): no table of SVG groups.
+    assert all(glyph.id_to_vgroup_dict == {} for glyph in ours.submobjects)
 
 
 def test_same_after_a_fade_and_a_gradient():
