@@ -451,3 +451,18 @@ def test_chunks_overlap_by_one_call_and_seams_compare_its_digest() -> None:
     assert check_seams(ranges, calls) is None
     calls[2][0]["digest"] = "z"
     assert "chunk 3 does not start from the state chunk 2 ended in" in check_seams(ranges, calls)
+
+
+@pytest.mark.parametrize("remote", [False, True])
+def test_every_scene_process_hashes_strings_with_one_seed(tmp_path: Path, remote: bool) -> None:
+    """A scene's frames must not depend on the process's random string-hash seed (Manim pairs
+    formula parts through sets of strings): local and remote jobs both fix it."""
+    from lecturekit.render.renderer import SCENE_ENV, _JobMaker, _Part
+    from lecturekit.render.target import Target
+    from tests.fake_decks import copy_deck
+
+    deck = copy_deck("pipeline", tmp_path)
+    maker = _JobMaker(Target(deck, "low", media_dir=tmp_path / "media"), remote=remote)
+    job = maker.job(_Part(deck.scenes[0]), frames_total=None)
+    assert SCENE_ENV == {"PYTHONHASHSEED": "0"}
+    assert job.env["PYTHONHASHSEED"] == "0"

@@ -54,7 +54,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from lecturekit.deck import SceneSpec, load_deck  # noqa: E402 (after the path set-up)
 from lecturekit.render.qualities import QUALITIES  # noqa: E402
-from lecturekit.render.renderer import MANIM_FLAGS  # noqa: E402
+from lecturekit.render.renderer import MANIM_FLAGS, SCENE_ENV  # noqa: E402
 
 FLOOR_CLASS = "FloorHold"
 FLOOR_SECONDS = 50
@@ -276,7 +276,8 @@ class Session:
             str(profile or ""),
             *self._manim_args(path, class_name, quality, ()),
         ]
-        env = {**os.environ, "PYTHONPATH": str(self.tree)}
+        # The pipeline's scene environment (one string-hash seed: reproducible frames).
+        env = {**os.environ, **SCENE_ENV, "PYTHONPATH": str(self.tree)}
         if dump is not None:
             env |= {"FRAME_COST_DUMP": str(dump), "FRAME_COST_STRIDE": str(stride)}
         proc = subprocess.run(

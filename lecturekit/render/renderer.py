@@ -140,6 +140,14 @@ def signals_as_interrupts() -> Iterator[None]:
             signal.signal(s, handler)
 
 
+# Every scene process hashes strings with one seed. Python picks a random one per process by
+# default, and Manim iterates sets and dicts of strings (TransformMatchingTex pairs the parts
+# of two formulas through them): two renders of slide 7 then differed in the middle of an
+# animation (49-72 pixels in a frame; the key frames at the ends of beats were equal). With
+# one seed every render of a scene gives the same frames, here, on a worker, in a chunk.
+SCENE_ENV = {"PYTHONHASHSEED": "0"}
+
+
 def manim_flags(quality: str) -> list[str]:
     """The ``manim render`` options the pipeline uses (media folder aside)."""
     return [f"-q{QUALITIES[quality].flag}", *MANIM_FLAGS]
@@ -273,7 +281,7 @@ class _JobMaker:
         if part.k is not None and self.target.narration is not None:
             raise ValueError(f"{spec.key}: a narrated scene is never rendered in chunks")
         render = ["render", *self.flags]
-        env = {THEME_ENV_VAR: self.target.theme}
+        env = {THEME_ENV_VAR: self.target.theme, **SCENE_ENV}
         if part.k is not None:
             argument, drop = chunk_argument(part.ranges, part.k)
             render += ["-n", argument]
