@@ -93,7 +93,7 @@ class LectureScene(Scene):
         self.beats: list[Beat] = []
         self._open_beat: Beat | None = None
         self._hold: Hold | None = None
-        self._keep_live: list = []
+        self._keep_live: list[Mobject] = []
 
     @classmethod
     def find_deck(cls) -> Deck:
@@ -185,9 +185,10 @@ class LectureScene(Scene):
 
     # -- Live mobjects held still (holding.py) -------------------------------------------------
     def keep_live(self, *mobjects: Mobject) -> None:
-        """Run the updaters of ``mobjects`` on every frame of every play, as Manim does, even
-        where no animation can change them (for an updater that reads something other than
-        ValueTrackers and its own mobject, e.g. the clock)."""
+        """Run the updaters of ``mobjects`` on every frame of every play, as Manim does: for an
+        updater that reads something a play may move besides ValueTrackers and the mobject
+        itself (a label that follows another mobject, say). Without it, such a play stops the
+        render with :class:`~lecturekit.scene.holding.HoldBroken` naming the mobject."""
         self._keep_live.extend(mobjects)
 
     def begin_animations(self) -> None:
