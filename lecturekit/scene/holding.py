@@ -35,6 +35,8 @@ _STYLE_ARRAYS = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
 _STYLE_VALUES = ("stroke_width", "background_stroke_width", "z_index")
 # Points may move by rounding when an updater re-places a label at the same spot.
 _TOLERANCE = 1e-9
+# Updates run before holding, at most, for what lags behind what it follows to catch up.
+SETTLE_PASSES = 4
 
 
 class HoldBroken(RuntimeError):
@@ -76,6 +78,23 @@ def _same(before: list[tuple], after: list[tuple]) -> bool:
     return True
 
 
+def _settle(mobjects: Sequence[Mobject], passes: int = SETTLE_PASSES) -> None:
+    """Run the updaters of ``mobjects`` until what they draw stops changing.
+
+    A label placed from something updated after it lags one update behind. In a render the
+    frames at the end of the play that moved it catch it up; a skipped play (a headless run,
+    the calls before a chunk's first) updates once, and the hold would keep the lag. Settled
+    first, what is held is what the updaters draw when nothing moves."""
+    state = [_drawn(m) for m in mobjects]
+    for _ in range(passes):
+        for m in mobjects:
+            m.update(0, recursive=False)
+        settled = [_drawn(m) for m in mobjects]
+        if all(_same(a, b) for a, b in zip(state, settled, strict=True)):
+            return
+        state = settled
+
+
 class Hold:
     """The updaters taken off for one play, and what their mobjects looked like then."""
 
@@ -111,6 +130,7 @@ class Hold:
             if any(id(part) in moving for part in m.get_family()):
                 continue
             held.append((m, m.updaters))
+        _settle([m for m, _ in held])
         for m, _ in held:
             m.updaters = []
         return cls(held)
