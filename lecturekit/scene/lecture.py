@@ -29,7 +29,7 @@ from manim.utils.exceptions import EndSceneEarlyException
 from lecturekit import deck as decks
 from lecturekit.deck import Deck, DeckError, SceneSpec
 
-from . import fastcopy, fastfamily, fastsplit, style
+from . import fastcopy, fastfamily, fastinterp, fastsplit, style
 from .holding import Hold
 
 # Every scene of the kit copies mobjects through the faster, equivalent __deepcopy__.
@@ -38,6 +38,8 @@ fastcopy.install()
 # ... and lists families in one loop instead of a generator per level (the same list).
 fastsplit.install()
 fastfamily.install()
+# ... and interpolates a Transform's parts in one pass (the same numbers).
+fastinterp.install()
 
 
 @dataclass
