@@ -29,7 +29,7 @@ from manim.utils.exceptions import EndSceneEarlyException
 from lecturekit import deck as decks
 from lecturekit.deck import Deck, DeckError, SceneSpec
 
-from . import fastcopy, fastfamily, fastinterp, fastsplit, style
+from . import fastcamera, fastcopy, fastfamily, fastinterp, fastsplit, style
 from .holding import Hold
 
 # Every scene of the kit copies mobjects through the faster, equivalent __deepcopy__.
@@ -40,6 +40,8 @@ fastsplit.install()
 fastfamily.install()
 # ... and interpolates a Transform's parts in one pass (the same numbers).
 fastinterp.install()
+# ... and traces one-piece paths for Cairo with the same calls, without NumPy scalars.
+fastcamera.install()
 
 
 @dataclass

@@ -1,0 +1,100 @@
+"""The camera's fast path gives Cairo the same path as Manim's, and the same pixels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from manim import (
+    Arrow,
+    Axes,
+    Camera,
+    Circle,
+    DashedVMobject,
+    Dot,
+    Line,
+    MathTex,
+    Polygon,
+    Square,
+    VGroup,
+    VMobject,
+)
+
+from lecturekit.scene import fastcamera
+
+
+def _shapes() -> list[VMobject]:
+    axes = Axes(x_range=[-3, 3, 1], y_range=[0, 1, 1], x_length=6, y_length=3)
+    curve = axes.plot(lambda x: np.exp(-x * x), color="#FF8800")
+    open_path = VMobject().set_points_smoothly([[0, 0, 0], [1, 1, 0], [2, 0, 0], [3, 1, 0]])
+    broken = VMobject()  # two pieces: Manim's way
+    broken.set_points_as_corners([[0, 0, 0], [1, 0, 0]])
+    broken.append_points(Line([2, 2, 0], [3, 2, 0]).points)
+    long_broken = curve.copy()  # a long path (the NumPy comparison) in two pieces
+    long_broken.append_points(Line([2, 2, 0], [3, 2, 0]).points)
+    assert len(curve.points) > fastcamera._LONG
+    partial = VMobject()  # a count of points that is not a whole number of curves
+    partial.points = np.array([[0, 0, 0], [0.3, 0.5, 0], [0.6, 0.5, 0], [1, 0, 0], [2, 2, 0.0]])
+    nan_path = Line().copy()
+    nan_path.points = nan_path.points.copy()
+    nan_path.points[1, 0] = np.nan
+    return [
+        Dot([0.3, 0.2, 0], radius=0.03),
+        Circle(radius=0.05, stroke_width=1.5).move_to([1.1, -0.4, 0]),
+        Square(),
+        Polygon([0, 0, 0], [1, 0, 0], [1, 1, 0]),
+        Arrow([-1, -1, 0], [1, 1, 0]),
+        *DashedVMobject(Circle(radius=0.5), num_dashes=12),
+        *MathTex(r"q(z \mid x)").family_members_with_points(),
+        *axes.family_members_with_points(),
+        curve,
+        open_path,
+        long_broken,
+        broken,
+        partial,
+        nan_path,
+        Line([1e-9, 0, 0], [1e-9 + 1e-12, 0, 0]),
+    ]
+
+
+def _paths(camera: Camera, shapes: list[VMobject]) -> list[list]:
+    ctx = camera.get_cairo_context(camera.pixel_array)
+    out = []
+    for shape in shapes:
+        camera.set_cairo_context_path(ctx, shape)
+        out.append(list(ctx.copy_path()))
+    return out
+
+
+@pytest.fixture
+def manims_camera():
+    fastcamera.uninstall()
+    yield
+    fastcamera.install()
+
+
+def test_same_cairo_path_as_manim(manims_camera, monkeypatch):
+    shapes = _shapes()
+    expected = _paths(Camera(), shapes)
+    fastcamera.install()
+    handed_back = []
+    manims = fastcamera._original
+
+    def counted(camera, ctx, vmobject):
+        handed_back.append(vmobject)
+        return manims(camera, ctx, vmobject)
+
+    monkeypatch.setattr(fastcamera, "_original", counted)
+    assert _paths(Camera(), shapes) == expected
+    # Not vacuous: most shapes took the fast path; the broken, short and NaN ones did not.
+    assert len(shapes) - len(handed_back) > 20
+    assert {id(s) for s in shapes[-5:-1]} <= {id(s) for s in handed_back}
+
+
+def test_same_pixels_as_manim(manims_camera):
+    picture = VGroup(*_shapes()).set_opacity(0.6)
+    before = Camera()
+    before.capture_mobjects([picture])
+    fastcamera.install()
+    after = Camera()
+    after.capture_mobjects([picture])
+    assert np.array_equal(after.pixel_array, before.pixel_array)
