@@ -29,7 +29,7 @@ from manim.utils.exceptions import EndSceneEarlyException
 from lecturekit import deck as decks
 from lecturekit.deck import Deck, DeckError, SceneSpec
 
-from . import fastcamera, fastcopy, fastfamily, fastinterp, fastsplit, style
+from . import fastboundary, fastcamera, fastcopy, fastfamily, fastinterp, fastsplit, style
 from .holding import Hold
 
 # Every scene of the kit copies mobjects through the faster, equivalent __deepcopy__.
@@ -42,6 +42,8 @@ fastfamily.install()
 fastinterp.install()
 # ... and traces one-piece paths for Cairo with the same calls, without NumPy scalars.
 fastcamera.install()
+# ... and builds the points of a bounding box with NumPy slices (the same array).
+fastboundary.install()
 
 
 @dataclass
