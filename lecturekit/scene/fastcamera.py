@@ -1,4 +1,4 @@
-"""The Cairo camera traces a one-piece path with the same calls, in a fraction of the time.
+"""The Cairo camera traces each path with the same calls as Manim, in a fraction of the time.
 
 For every VMobject it draws, on every frame, Manim's ``Camera.set_cairo_context_path`` checks
 the points for NaN and infinity, asks where the path splits into pieces (about ten NumPy
@@ -6,13 +6,13 @@ calls), then emits ``move_to`` and one ``curve_to`` per cubic curve, reading eac
 as a NumPy scalar. A fade of slide 9's 800 dots and rings spends most of its drawing there,
 not in Cairo.
 
-:func:`install` puts a fast path in front for a path of one piece (a dot, a ring, a curve, an
-arrow's line): the coordinates are read once as Python floats, the joins between curves
-compared with Manim's closeness rule (``|end - start| <= atol + rtol * |start|`` on x and y),
-and Cairo gets the same calls with the same numbers (``tests/test_fastcamera.py`` compares the
-paths Cairo records, and the pixels). Anything else goes Manim's way: a path in several
-pieces (most glyphs), a NaN or infinity, fewer points than a curve, a camera or a mobject
-class that changes how points are shown or compared.
+:func:`install` puts a fast path in front for finite paths: the coordinates are read once as
+Python floats, the joins between curves compared with Manim's closeness rule (``|end - start|
+<= atol + rtol * |start|`` on x and y) to find where a new piece starts (a glyph's inner
+outline), and Cairo gets the same calls with the same numbers (``tests/test_fastcamera.py``
+compares the paths Cairo records, and the pixels). Anything else goes Manim's way: a NaN or an
+infinity, fewer points than a curve, a camera or a mobject class that changes how points are
+shown or compared.
 """
 
 from __future__ import annotations
@@ -39,36 +39,43 @@ def _plain(camera: Camera, vmobject: VMobject) -> bool:
     )
 
 
+def _splits(points: np.ndarray, flat: list[float], atol: float) -> list[int]:
+    """Where the path starts a new piece: each curve start (a multiple of 4) that is not
+    close to the previous curve's end, by Manim's rule on x and y (all points finite).
+    ``flat`` is x0, y0, x1, y1, ... of ``points``."""
+    count = len(points)
+    if count > _LONG:  # one NumPy pass for a long curve
+        ends, starts = points[3 : count - 1 : 4, :2], points[4:count:4, :2]
+        close = (np.abs(ends - starts) <= atol + _RTOL * np.abs(starts)).all(axis=1)
+        return ((np.flatnonzero(~close) + 1) * 4).tolist()
+    splits = []
+    for k in range(8, 2 * count, 8):  # flat index of each curve's start but the first
+        x0, y0, x1, y1 = flat[k - 2 : k + 2]  # the previous curve's end, this one's start
+        if abs(x0 - x1) > atol + _RTOL * abs(x1) or abs(y0 - y1) > atol + _RTOL * abs(y1):
+            splits.append(k // 2)
+    return splits
+
+
 def set_cairo_context_path(self: Camera, ctx: Any, vmobject: VMobject) -> Camera:
-    """``Camera.set_cairo_context_path`` with a fast path for finite one-piece paths."""
+    """``Camera.set_cairo_context_path`` with a fast path for finite paths."""
     points = vmobject.points
     count = len(points)
     if count < 4 or not _plain(self, vmobject) or not np.isfinite(points).all():
         return _original(self, ctx, vmobject)
-    atol = vmobject.tolerance_for_point_equality
-    if count > _LONG:
-        # Each curve's end against the next curve's start, x and y, in one NumPy pass.
-        ends, starts = points[3 : count - 1 : 4, :2], points[4:count:4, :2]
-        if not (np.abs(ends - starts) <= atol + _RTOL * np.abs(starts)).all():
-            return _original(self, ctx, vmobject)  # a split: several pieces
-        xy = points[:, :2].tolist()
-    else:
-        xy = points[:, :2].tolist()
-        for k in range(4, count, 4):  # the same comparison, in Python for a short path
-            end, start = xy[k - 1], xy[k]
-            if abs(end[0] - start[0]) > atol + _RTOL * abs(start[0]) or abs(
-                end[1] - start[1]
-            ) > atol + _RTOL * abs(start[1]):
-                return _original(self, ctx, vmobject)  # a split: several pieces
+    flat = points[:, :2].ravel().tolist()  # x0, y0, x1, y1, ... as Python floats
+    bounds = [0, *_splits(points, flat, vmobject.tolerance_for_point_equality), count]
     ctx.new_path()
-    ctx.new_sub_path()
-    ctx.move_to(*xy[0])
     curve_to = ctx.curve_to
-    for i in range(0, count - 3, 4):
-        handle_1, handle_2, anchor = xy[i + 1], xy[i + 2], xy[i + 3]
-        curve_to(handle_1[0], handle_1[1], handle_2[0], handle_2[1], anchor[0], anchor[1])
-    if vmobject.consider_points_equals_2d(xy[0], xy[count - 1]):
-        ctx.close_path()
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        if end - start < 4:
+            continue  # as Manim: a piece shorter than one curve is not drawn
+        ctx.new_sub_path()
+        ctx.move_to(flat[2 * start], flat[2 * start + 1])
+        for i in range(2 * start + 2, 2 * end - 5, 8):  # each curve's two handles and end
+            curve_to(*flat[i : i + 6])
+        first, last = flat[2 * start : 2 * start + 2], flat[2 * end - 2 : 2 * end]
+        if vmobject.consider_points_equals_2d(first, last):
+            ctx.close_path()
     return self
 
 
