@@ -29,21 +29,12 @@ from manim.utils.exceptions import EndSceneEarlyException
 from lecturekit import deck as decks
 from lecturekit.deck import Deck, DeckError, SceneSpec
 
-from . import fastboundary, fastcamera, fastcopy, fastfamily, fastinterp, fastsplit, style
+from . import speedups, style
 from .holding import Hold
 
-# Every scene of the kit copies mobjects through the faster, equivalent __deepcopy__.
-fastcopy.install()
-# ... and draws each one-piece path without Manim's general subpath split (same answer),
-# ... and lists families in one loop instead of a generator per level (the same list).
-fastsplit.install()
-fastfamily.install()
-# ... and interpolates a Transform's parts in one pass (the same numbers).
-fastinterp.install()
-# ... and traces one-piece paths for Cairo with the same calls, without NumPy scalars.
-fastcamera.install()
-# ... and builds the points of a bounding box with NumPy slices (the same array).
-fastboundary.install()
+# Every scene of the kit runs on Manim with its per-frame hot spots replaced by equivalent,
+# faster code (the same frames; speedups.py lists them).
+speedups.install()
 
 
 @dataclass

@@ -1,0 +1,30 @@
+"""Manim 0.22's per-frame hot spots, each replaced by equivalent faster code: the same frames.
+
+Every module here patches one Manim method with a version that computes the same result
+(its docstring says what it leaves out and why that cannot change the result; its test in
+``tests/`` compares it with Manim's, value by value or byte by byte) and hands anything it
+does not vouch for to Manim's own method. :func:`install` is called once, when the kit's
+scene class is imported.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from . import fastboundary, fastcamera, fastcopy, fastfamily, fastinterp, fastnumberline, fastsplit
+
+MODULES: tuple[ModuleType, ...] = (
+    fastcopy,  # Mobject.__deepcopy__ and ManimColor copies without the generic reconstruction
+    fastsplit,  # where a path splits into pieces, with a fast answer for one piece
+    fastfamily,  # Mobject.get_family in one loop instead of a generator per level
+    fastinterp,  # a Transform's parts interpolated in one NumPy pass per attribute
+    fastcamera,  # Cairo paths traced with the same calls, coordinates read once as floats
+    fastboundary,  # the points of a bounding box by slice assignments
+    fastnumberline,  # arrays of axis values to points without np.vstack
+)
+
+
+def install() -> None:
+    """Install every speed-up (idempotent)."""
+    for module in MODULES:
+        module.install()
