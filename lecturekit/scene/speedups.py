@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import fastboundary, fastcamera, fastcopy, fastfamily, fastinterp, fastnumberline, fastsplit
+from . import (
+    fastboundary,
+    fastcamera,
+    fastcopy,
+    fastfamily,
+    fastinterp,
+    fastnumberline,
+    fastsplit,
+    fastupdate,
+)
 
 MODULES: tuple[ModuleType, ...] = (
     fastcopy,  # Mobject.__deepcopy__ and ManimColor copies without the generic reconstruction
@@ -21,6 +30,7 @@ MODULES: tuple[ModuleType, ...] = (
     fastcamera,  # Cairo paths traced with the same calls, coordinates read once as floats
     fastboundary,  # the points of a bounding box by slice assignments
     fastnumberline,  # arrays of axis values to points without np.vstack
+    fastupdate,  # Mobject.update asking each updater's signature once, not every frame
 )
 
 

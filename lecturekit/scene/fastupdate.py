@@ -1,0 +1,63 @@
+"""``Mobject.update`` without ``inspect.signature`` on every call: the same updaters, same order.
+
+Manim runs every mobject's updaters on every frame of an animation, and for each updater it
+asks ``inspect.signature`` whether it takes ``dt`` (tens of microseconds a call). Slide 10's
+live bar, numbers and labels have dozens of updaters, asked about on each of hundreds of
+frames.
+
+:func:`update` asks once per updater function and remembers the answer (a function's
+parameters do not change); everything else is Manim's method line for line: the same
+updaters in the same order, then each submobject's own ``update``. ``tests/test_fastupdate.py``
+checks the calls and their arguments against Manim's.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from manim import Mobject
+
+_original = Mobject.update
+# id(updater) -> (updater, takes dt). The updater is kept so that its id is not reused while
+# the answer is remembered.
+_TAKES_DT: dict[int, tuple[Callable[..., Any], bool]] = {}
+_LIMIT = 10_000
+
+
+def takes_dt(updater: Callable[..., Any]) -> bool:
+    """Whether ``updater`` has a ``dt`` parameter (Manim's test), remembered per function."""
+    known = _TAKES_DT.get(id(updater))
+    if known is not None and known[0] is updater:
+        return known[1]
+    answer = "dt" in inspect.signature(updater).parameters
+    if len(_TAKES_DT) >= _LIMIT:  # updaters made afresh again and again: start over
+        _TAKES_DT.clear()
+    _TAKES_DT[id(updater)] = (updater, answer)
+    return answer
+
+
+def update(self: Mobject, dt: float = 0, recursive: bool = True) -> Mobject:
+    """``Mobject.update``: apply the updaters, then (if ``recursive``) the submobjects'."""
+    if self.updating_suspended:
+        return self
+    for updater in self.updaters:
+        if takes_dt(updater):
+            updater(self, dt)
+        else:
+            updater(self)
+    if recursive:
+        for submob in self.submobjects:
+            submob.update(dt, recursive=recursive)
+    return self
+
+
+def install() -> None:
+    """Use :func:`update` for every Mobject (idempotent)."""
+    Mobject.update = update  # type: ignore[method-assign]
+
+
+def uninstall() -> None:
+    """Back to Manim's method."""
+    Mobject.update = _original  # type: ignore[method-assign]
