@@ -36,6 +36,10 @@ def _shapes() -> list[VMobject]:
     long_broken = curve.copy()  # a long path (the NumPy comparison) in two pieces
     long_broken.append_points(Line([2, 2, 0], [3, 2, 0]).points)
     assert len(curve.points) > fastcamera._LONG
+    nearly = VMobject()  # joins off by less than Manim's tolerance: still one piece
+    nearly.points = Square().points + np.tile(
+        [[0, 0, 0], [0, 0, 0], [0, 0, 0], [3e-9, 0, 0]], (4, 1)
+    )
     partial = VMobject()  # a count of points that is not a whole number of curves
     partial.points = np.array([[0, 0, 0], [0.3, 0.5, 0], [0.6, 0.5, 0], [1, 0, 0], [2, 2, 0.0]])
     nan_path = Line().copy()
@@ -52,6 +56,7 @@ def _shapes() -> list[VMobject]:
         *axes.family_members_with_points(),
         curve,
         open_path,
+        nearly,
         long_broken,
         broken,
         partial,

@@ -70,6 +70,8 @@ def _splits(points: np.ndarray, flat: list[float], atol: float) -> list[int]:
     splits = []
     for k in range(8, 2 * count, 8):  # flat index of each curve's start but the first
         x0, y0, x1, y1 = flat[k - 2 : k + 2]  # the previous curve's end, this one's start
+        if x0 == x1 and y0 == y1:
+            continue  # the usual join, exactly closed (a difference of 0 is always close)
         if abs(x0 - x1) > atol + _RTOL * abs(x1) or abs(y0 - y1) > atol + _RTOL * abs(y1):
             splits.append(k // 2)
     return splits
