@@ -30,9 +30,10 @@ from __future__ import annotations
 from manim import DOWN, ORIGIN, UP, DecimalNumber, Mobject, config
 from manim.constants import RendererType
 
+from .drawn import COLOUR_ARRAYS
+
 # (character, class, font size) -> the glyph as _string_to_mob returns it, never drawn.
 _GLYPHS: dict[tuple[str, type, float], Mobject] = {}
-_STYLE_ARRAYS = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
 
 
 def _glyph(number: DecimalNumber, char: str) -> Mobject:
@@ -50,7 +51,7 @@ def _glyph(number: DecimalNumber, char: str) -> Mobject:
 
 def _single_coloured(mobjects: list[Mobject]) -> bool:
     for m in mobjects:
-        for name in _STYLE_ARRAYS:
+        for name in COLOUR_ARRAYS:
             value = getattr(m, name, None)
             if value is None or len(value) != 1:
                 return False

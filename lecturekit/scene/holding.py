@@ -25,14 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import numpy as np
 from manim import Mobject, ValueTracker, Wait
 from manim.animation.animation import Animation
 from manim.animation.composition import AnimationGroup
 
-# What decides how a family member is drawn, besides its points.
-_STYLE_ARRAYS = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
-_STYLE_VALUES = ("stroke_width", "background_stroke_width", "z_index")
+from .drawn import drawn_state, same_drawing
+
 # Points may move by rounding when an updater re-places a label at the same spot.
 _TOLERANCE = 1e-9
 # Updates run before holding, at most, for what lags behind what it follows to catch up.
@@ -53,33 +51,6 @@ def _animated(animations: Iterable[Animation]) -> list[Mobject]:
     return found
 
 
-def _drawn(mobject: Mobject) -> list[tuple]:
-    """What is drawn of ``mobject``: each family member with its points and style."""
-    state = []
-    for m in mobject.get_family():
-        arrays = [np.array(m.points, dtype=float)]
-        arrays += [np.array(getattr(m, n), dtype=float) for n in _STYLE_ARRAYS if hasattr(m, n)]
-        values = tuple(getattr(m, name, None) for name in _STYLE_VALUES)
-        state.append((id(m), arrays, values))
-    return state
-
-
-def _same(before: list[tuple], after: list[tuple]) -> bool:
-    if len(before) != len(after):
-        return False
-    for (id_a, arrays_a, values_a), (id_b, arrays_b, values_b) in zip(before, after, strict=True):
-        if id_a != id_b or values_a != values_b or len(arrays_a) != len(arrays_b):
-            return False
-        for a, b in zip(arrays_a, arrays_b, strict=True):
-            if a.shape != b.shape:
-                return False
-            if a.tobytes() == b.tobytes():
-                continue  # the usual case, at a fraction of np.allclose's cost
-            if not np.allclose(a, b, rtol=0, atol=_TOLERANCE, equal_nan=True):
-                return False
-    return True
-
-
 def _settle(mobjects: Sequence[Mobject], passes: int = SETTLE_PASSES) -> None:
     """Run the updaters of ``mobjects`` until what they draw stops changing.
 
@@ -87,12 +58,12 @@ def _settle(mobjects: Sequence[Mobject], passes: int = SETTLE_PASSES) -> None:
     frames at the end of the play that moved it catch it up; a skipped play (a headless run,
     the calls before a chunk's first) updates once, and the hold would keep the lag. Settled
     first, what is held is what the updaters draw when nothing moves."""
-    state = [_drawn(m) for m in mobjects]
+    state = [drawn_state(m) for m in mobjects]
     for _ in range(passes):
         for m in mobjects:
             m.update(0, recursive=False)
-        settled = [_drawn(m) for m in mobjects]
-        if all(_same(a, b) for a, b in zip(state, settled, strict=True)):
+        settled = [drawn_state(m) for m in mobjects]
+        if all(same_drawing(a, b, _TOLERANCE) for a, b in zip(state, settled, strict=True)):
             return
         state = settled
 
@@ -102,7 +73,7 @@ class Hold:
 
     def __init__(self, held: Sequence[tuple[Mobject, list]]) -> None:
         self.held = list(held)
-        self.state = [_drawn(m) for m, _ in self.held]
+        self.state = [drawn_state(m) for m, _ in self.held]
         self.checked_halfway = False
 
     @classmethod
@@ -149,7 +120,7 @@ class Hold:
                 m.update(0, recursive=False)
             finally:
                 m.updaters = []
-            if not _same(before, _drawn(m)):
+            if not same_drawing(before, drawn_state(m), _TOLERANCE):
                 raise HoldBroken(
                     f"{type(m).__name__} was held still during a play, but its updater changed "
                     "it: it reads something the play animates. Animate it in that play, or "

@@ -38,6 +38,7 @@ from manim import (
 )
 
 from . import fastnumber, style
+from .drawn import drawn_state, same_drawing
 
 Density = Callable[[np.ndarray], np.ndarray] | Sequence[float] | np.ndarray
 
@@ -144,20 +145,6 @@ def area_under(
     return Polygon(*top, *base, stroke_width=0, fill_color=color, fill_opacity=opacity)
 
 
-def _drawn_state(mobject: Mobject) -> list[bytes]:
-    """What decides how a mobject is drawn: points and style of every family member."""
-    state = []
-    for m in mobject.get_family():
-        state.append(np.asarray(m.points).tobytes())
-        for name in ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas"):
-            value = getattr(m, name, None)
-            if value is not None:
-                state.append(np.asarray(value).tobytes())
-        for name in ("stroke_width", "background_stroke_width", "z_index"):
-            state.append(repr(getattr(m, name, None)).encode())
-    return state
-
-
 def redraw_on_change(inputs: Callable[[], object], draw: Callable[[], Mobject]) -> Mobject:
     """Like Manim's ``always_redraw(draw)``, but rebuilt only on frames where ``inputs()``
     (everything ``draw`` reads: numbers, arrays, tuples of them) has changed.
@@ -169,14 +156,14 @@ def redraw_on_change(inputs: Callable[[], object], draw: Callable[[], Mobject]) 
     animation of its style, say), it is rebuilt too, as ``always_redraw`` would.
     """
     mobject = draw()
-    last: dict[str, object] = {"key": _input_key(inputs()), "state": _drawn_state(mobject)}
+    last: dict[str, object] = {"key": _input_key(inputs()), "state": drawn_state(mobject)}
 
     def update(m: Mobject) -> None:
         key = _input_key(inputs())
-        if key == last["key"] and _drawn_state(m) == last["state"]:
+        if key == last["key"] and same_drawing(drawn_state(m), last["state"]):
             return
         m.become(draw())
-        last["key"], last["state"] = key, _drawn_state(m)
+        last["key"], last["state"] = key, drawn_state(m)
 
     mobject.add_updater(update)
     return mobject
