@@ -45,6 +45,9 @@ def _shapes() -> list[VMobject]:
     nan_path = Line().copy()
     nan_path.points = nan_path.points.copy()
     nan_path.points[1, 0] = np.nan
+    far_path = Line().copy()  # an infinity in z only: Manim draws it as nothing too
+    far_path.points = far_path.points.copy()
+    far_path.points[2, 2] = np.inf
     return [
         Dot([0.3, 0.2, 0], radius=0.03),
         Circle(radius=0.05, stroke_width=1.5).move_to([1.1, -0.4, 0]),
@@ -61,6 +64,7 @@ def _shapes() -> list[VMobject]:
         broken,
         partial,
         nan_path,
+        far_path,
         Line([1e-9, 0, 0], [1e-9 + 1e-12, 0, 0]),
     ]
 
@@ -95,8 +99,8 @@ def test_same_cairo_path_as_manim(manims_camera, monkeypatch):
     monkeypatch.setattr(fastcamera, "_original", counted)
     assert _paths(Camera(), shapes) == expected
     # Not vacuous: every shape took the fast path (paths in pieces, glyphs and a stray point
-    # after the last curve included) but the one with a NaN.
-    assert handed_back == [shapes[-2]]
+    # after the last curve included) but the ones with a NaN or an infinity.
+    assert handed_back == shapes[-3:-1]
 
 
 def test_same_pixels_as_manim(manims_camera):

@@ -23,6 +23,7 @@ that changes one of those steps is drawn Manim's way. 800 dots and rings and a f
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -46,34 +47,41 @@ _RTOL = 1.0e-5  # np.isclose's default, as in Manim's split rule
 _LONG = 64  # points; above this the joins are compared with NumPy (faster for long curves)
 
 
+_plain_pairs: dict[tuple[type, type], bool] = {}
+
+
 def _plain(camera: Camera, vmobject: VMobject) -> bool:
     """Whether the camera and the mobject's class use Manim's own point handling."""
-    kind = type(vmobject)
-    return (
-        type(camera).transform_points_pre_display is Camera.transform_points_pre_display
-        and kind.consider_points_equals_2d is VMobject.consider_points_equals_2d
-        and kind.get_subpath_split_indices_from_points
-        is VMobject.get_subpath_split_indices_from_points
-        and vmobject.n_points_per_cubic_curve == 4
-    )
+    key = (type(camera), type(vmobject))
+    plain = _plain_pairs.get(key)
+    if plain is None:
+        kind = key[1]
+        plain = (
+            key[0].transform_points_pre_display is Camera.transform_points_pre_display
+            and kind.consider_points_equals_2d is VMobject.consider_points_equals_2d
+            and kind.get_subpath_split_indices_from_points
+            is VMobject.get_subpath_split_indices_from_points
+        )
+        _plain_pairs[key] = plain
+    return plain and vmobject.n_points_per_cubic_curve == 4
 
 
-def _splits(points: np.ndarray, flat: list[float], atol: float) -> list[int]:
+def _splits(points: np.ndarray, xyz: list[float], atol: float) -> list[int]:
     """Where the path starts a new piece: each curve start (a multiple of 4) that is not
     close to the previous curve's end, by Manim's rule on x and y (all points finite).
-    ``flat`` is x0, y0, x1, y1, ... of ``points``."""
+    ``xyz`` is x0, y0, z0, x1, ... of ``points``."""
     count = len(points)
     if count > _LONG:  # one NumPy pass for a long curve
         ends, starts = points[3 : count - 1 : 4, :2], points[4:count:4, :2]
         close = (np.abs(ends - starts) <= atol + _RTOL * np.abs(starts)).all(axis=1)
         return ((np.flatnonzero(~close) + 1) * 4).tolist()
     splits = []
-    for k in range(8, 2 * count, 8):  # flat index of each curve's start but the first
-        x0, y0, x1, y1 = flat[k - 2 : k + 2]  # the previous curve's end, this one's start
+    for j in range(12, 3 * count, 12):  # where each curve's start but the first is in xyz
+        x0, y0, x1, y1 = xyz[j - 3], xyz[j - 2], xyz[j], xyz[j + 1]  # previous end, this start
         if x0 == x1 and y0 == y1:
             continue  # the usual join, exactly closed (a difference of 0 is always close)
         if abs(x0 - x1) > atol + _RTOL * abs(x1) or abs(y0 - y1) > atol + _RTOL * abs(y1):
-            splits.append(k // 2)
+            splits.append(j // 3)
     return splits
 
 
@@ -81,20 +89,25 @@ def set_cairo_context_path(self: Camera, ctx: Any, vmobject: VMobject) -> Camera
     """``Camera.set_cairo_context_path`` with a fast path for finite paths."""
     points = vmobject.points
     count = len(points)
-    if count < 4 or not _plain(self, vmobject) or not np.isfinite(points).all():
+    if count < 4 or points.ndim != 2 or points.shape[1] != 3 or not _plain(self, vmobject):
         return _original(self, ctx, vmobject)
-    flat = points[:, :2].ravel().tolist()  # x0, y0, x1, y1, ... as Python floats
-    bounds = [0, *_splits(points, flat, vmobject.tolerance_for_point_equality), count]
+    xyz = points.ravel().tolist()  # x0, y0, z0, x1, ... as Python floats
+    # Finite coordinates only (Manim draws a NaN or an infinity as nothing): a NaN or an
+    # infinity makes the sum one; a sum that overflows goes Manim's way too, which is right.
+    if not math.isfinite(sum(xyz)):
+        return _original(self, ctx, vmobject)
+    bounds = [0, *_splits(points, xyz, vmobject.tolerance_for_point_equality), count]
     ctx.new_path()
     curve_to = ctx.curve_to
     for start, end in zip(bounds, bounds[1:], strict=False):
         if end - start < 4:
             continue  # as Manim: a piece shorter than one curve is not drawn
         ctx.new_sub_path()
-        ctx.move_to(flat[2 * start], flat[2 * start + 1])
-        for i in range(2 * start + 2, 2 * end - 5, 8):  # each curve's two handles and end
-            curve_to(*flat[i : i + 6])
-        first, last = flat[2 * start : 2 * start + 2], flat[2 * end - 2 : 2 * end]
+        ctx.move_to(xyz[3 * start], xyz[3 * start + 1])
+        for j in range(3 * start + 3, 3 * end - 8, 12):  # each curve's two handles and end
+            curve_to(xyz[j], xyz[j + 1], xyz[j + 3], xyz[j + 4], xyz[j + 6], xyz[j + 7])
+        first = (xyz[3 * start], xyz[3 * start + 1])
+        last = (xyz[3 * end - 3], xyz[3 * end - 2])
         if vmobject.consider_points_equals_2d(first, last):
             ctx.close_path()
     return self
