@@ -26,13 +26,13 @@ import numpy as np
 from manim import Animation, Mobject, Transform, VMobject
 from manim.utils.bezier import interpolate as straight_interpolate
 
+from .drawn import COLOUR_ARRAYS
+
 _original = Transform.interpolate_mobject
 # Arrays of rows (points, colours) and the per-part values Manim interpolates, in its order.
-_ROW_ARRAYS = ("points", "fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
+_ROW_ARRAYS = ("points", *COLOUR_ARRAYS)
 _STYLE = (
-    "fill_rgbas",
-    "stroke_rgbas",
-    "background_stroke_rgbas",
+    *COLOUR_ARRAYS,
     "stroke_width",
     "background_stroke_width",
     "sheen_direction",
