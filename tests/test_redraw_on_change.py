@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import Line, ValueTracker, always_redraw
+from manim import FadeOut, Line, ValueTracker, always_redraw
 
 from lecturekit.scene import plots
 
@@ -58,3 +58,26 @@ def test_input_key_compares_arrays_by_value():
     b = plots._input_key((np.array([1.0, 2.0]), 3))
     c = plots._input_key((np.array([1.0, 2.5]), 3))
     assert a == b != c
+
+
+def _frames_of_fade_out(mob) -> list[float]:
+    """The stroke opacity of ``mob`` over a FadeOut, updated as Scene.update_to_time does."""
+    fade = FadeOut(mob)
+    fade.begin()
+    seen = []
+    for alpha in (0.25, 0.5, 0.75):
+        fade.update_mobjects(0)
+        fade.interpolate(alpha)
+        mob.update(0)  # suspended during its animation, as in a scene
+        seen.append(float(mob.stroke_rgbas[0, 3]))
+    return seen
+
+
+def test_fades_out_as_always_redraw_does():
+    # An animation's copies carry the updater: rebuilt, the fade's faded target came back
+    # to full opacity and the curve stayed until the fade's end, then vanished.
+    tracker, calls = ValueTracker(1.0), []
+    eager, lazy = _pair(tracker, calls)
+    eager_fade, lazy_fade = _frames_of_fade_out(eager), _frames_of_fade_out(lazy)
+    assert lazy_fade == eager_fade
+    assert lazy_fade[0] > lazy_fade[1] > lazy_fade[2]

@@ -154,11 +154,18 @@ def redraw_on_change(inputs: Callable[[], object], draw: Callable[[], Mobject]) 
     The frames are the same: a frame whose inputs equal the last drawn ones would be rebuilt
     into the same points and style. If anything else changed the shown mobject since (an
     animation of its style, say), it is rebuilt too, as ``always_redraw`` would.
+
+    A copy (an animation's start and target: ``FadeOut``, ``.animate``) keeps the updater but
+    is never rebuilt, as with ``always_redraw``, whose updater rebuilds the original, not the
+    copy it runs on: a fade's target must stay faded, and the animation sets the original from
+    its copies on every frame.
     """
     mobject = draw()
     last: dict[str, object] = {"key": _input_key(inputs()), "state": drawn_state(mobject)}
 
     def update(m: Mobject) -> None:
+        if m is not mobject:
+            return
         key = _input_key(inputs())
         if key == last["key"] and same_drawing(drawn_state(m), last["state"]):
             return
