@@ -20,6 +20,7 @@ from . import (
     fastnumberline,
     fastsplit,
     fastupdate,
+    fastwriter,
 )
 
 MODULES: tuple[ModuleType, ...] = (
@@ -31,6 +32,7 @@ MODULES: tuple[ModuleType, ...] = (
     fastboundary,  # the points of a bounding box by slice assignments
     fastnumberline,  # arrays of axis values to points without np.vstack
     fastupdate,  # Mobject.update asking each updater's signature once, not every frame
+    fastwriter,  # a held frame converted to yuv420p once, not once per repeat
 )
 
 
