@@ -18,6 +18,7 @@ import dataclasses
 import functools
 import math
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from manim import *
@@ -160,6 +161,15 @@ BREAK_DEPTH = 0.18  # the height of the break mark drawn across the bar's bottom
 OFF_ARROW_LENGTH = 0.45  # the arrow from an off-scale bar down to the value's label
 
 
+class FrameEdges(NamedTuple):
+    """Where a bar's frame is: its edges and its centre's x."""
+
+    left: float
+    right: float
+    bottom: float
+    x: float
+
+
 class ElboGapBar(VGroup):
     """log p(x) and the ELBO as two levels on one vertical scale; the gap between them is the KL.
 
@@ -200,6 +210,7 @@ class ElboGapBar(VGroup):
         self.scale_height = height
         self.elbo, self.log_evidence = elbo, log_evidence
         self.frame = Rectangle(width=width, height=height, color=theme.muted, stroke_width=2)
+        self._edges_cache: tuple[bytes, FrameEdges] | None = None
 
         # Every live part is rebuilt only on frames where what it is drawn from changed
         # (plots.redraw_on_change): the values, the bar's place and its labels' places.
@@ -319,10 +330,25 @@ class ElboGapBar(VGroup):
         return (self.elbo(), self.log_evidence(), np.array(self.frame.points), *boxes)
 
     # -- The scale -----------------------------------------------------------------------------
+    def _edges(self) -> FrameEdges:
+        """The frame's left, right and bottom edges and its centre's x, as Manim's
+        ``get_left`` and the like give them, computed again only when the frame has moved
+        (every live part reads them, several times per frame)."""
+        points = self.frame.points
+        key = points.tobytes()
+        if self._edges_cache is None or self._edges_cache[0] != key:
+            boundary = self.frame.get_points_defining_boundary()
+            low, high = boundary.min(axis=0), boundary.max(axis=0)
+            edges = FrameEdges(
+                float(low[0]), float(high[0]), float(low[1]), float((low[0] + high[0]) / 2)
+            )
+            self._edges_cache = (key, edges)
+        return self._edges_cache[1]
+
     @property
     def bottom(self) -> float:
         """The frame's bottom edge (the floor's height)."""
-        return float(self.frame.get_bottom()[1])
+        return self._edges().bottom
 
     def y_of(self, value: float) -> float:
         """The height of ``value`` on the bar's scale (below the frame for values < floor)."""
@@ -346,7 +372,7 @@ class ElboGapBar(VGroup):
 
     # -- Drawing ----------------------------------------------------------------------------------
     def _band(self, y0: float, y1: float, color: str, opacity: float) -> VMobject:
-        x0, x1 = self.frame.get_left()[0], self.frame.get_right()[0]
+        x0, x1 = self._edges().left, self._edges().right
         y1 = max(y1, y0 + 1e-3)
         return Polygon(
             [x0, y0, 0],
@@ -361,13 +387,13 @@ class ElboGapBar(VGroup):
     def _level_line(self, y: float, color: str, both: bool) -> Line:
         """A level across the bar, reaching out on the left (towards its label), and on the
         right too for ``both``."""
-        left = self.frame.get_left()[0] - LEVEL_LINE_OVERHANG
-        right = self.frame.get_right()[0] + (LEVEL_LINE_OVERHANG if both else 0.0)
+        left = self._edges().left - LEVEL_LINE_OVERHANG
+        right = self._edges().right + (LEVEL_LINE_OVERHANG if both else 0.0)
         return Line([left, y, 0], [right, y, 0], color=color, stroke_width=4)
 
     def _label_right(self) -> float:
         """Where the level labels end on the left of the bar."""
-        return self.frame.get_left()[0] - LEVEL_LINE_OVERHANG - LABEL_GAP
+        return self._edges().left - LEVEL_LINE_OVERHANG - LABEL_GAP
 
     def _place_top_label(self) -> None:
         self.top_label.move_to(
@@ -388,7 +414,7 @@ class ElboGapBar(VGroup):
         if self.elbo_on_scale():
             x = self._label_right() - label.width / 2
         else:
-            x = self.frame.get_x()
+            x = self._edges().x
         label.move_to([x, self.elbo_label_y(), 0])
 
     def _draw_elbo_leader(self) -> VMobject:
@@ -398,14 +424,14 @@ class ElboGapBar(VGroup):
         if y_level - y_label < 0.02:
             return VMobject()
         start = [self.elbo_label.get_right()[0] + 0.05, y_label, 0]
-        end = [self.frame.get_left()[0] - LEVEL_LINE_OVERHANG, y_level, 0]
+        end = [self._edges().left - LEVEL_LINE_OVERHANG, y_level, 0]
         return Line(start, end, color=style.active_theme().elbo, stroke_width=2)
 
     def _draw_break(self) -> VMobject:
         """A zigzag across the bar's bottom: the scale continues below the floor."""
         if self.elbo_on_scale():
             return VMobject()
-        x0, x1 = self.frame.get_left()[0] - 0.08, self.frame.get_right()[0] + 0.08
+        x0, x1 = self._edges().left - 0.08, self._edges().right + 0.08
         y = self.bottom + BREAK_DEPTH / 2
         n = 6
         points = [
@@ -419,7 +445,7 @@ class ElboGapBar(VGroup):
     def _draw_off_arrow(self) -> VMobject:
         if self.elbo_on_scale():
             return VMobject()
-        x = self.frame.get_x()
+        x = self._edges().x
         return Arrow(
             [x, self.bottom - 0.02, 0],
             [x, self.bottom - OFF_ARROW_LENGTH, 0],
@@ -443,14 +469,14 @@ class ElboGapBar(VGroup):
         if self.gap_is_thin():
             return VMobject()
         y0, y1 = self._gap_span()
-        x = self.frame.get_right()[0]
+        x = self._edges().right
         return Brace(Line([x, y0, 0], [x, y1, 0]), RIGHT, buff=0.08, color=style.active_theme().kl)
 
     def _draw_gap_leader(self) -> VMobject:
         if not self.gap_is_thin():
             return VMobject()
         y0, y1 = self._gap_span()
-        x = self.frame.get_right()[0]
+        x = self._edges().right
         y = (y0 + y1) / 2
         end = [self.gap_label.get_left()[0] - 0.08, self.gap_label.get_y(), 0]
         color = style.active_theme().kl
@@ -464,10 +490,10 @@ class ElboGapBar(VGroup):
         label = self.gap_label
         if self.gap_is_thin():
             # Out to the right and down, clear of log p(x)'s line: the leader shows the gap.
-            x = self.frame.get_right()[0] + 0.55 + label.width / 2
+            x = self._edges().right + 0.55 + label.width / 2
             label.move_to([x, (y0 + y1) / 2 - 0.45, 0])
             return
-        x = self.frame.get_right()[0] + 0.5 + label.width / 2
+        x = self._edges().right + 0.5 + label.width / 2
         label.move_to([x, (y0 + y1) / 2, 0])
 
     def _show_floor_label(self) -> None:
@@ -587,10 +613,18 @@ class KLIntegrandPlot(VGroup):
         self.axes.y_axis.set_stroke(opacity=0)
         self.integrand = lambda z: kl_integrand(q(), z, OBSERVED_X, model())
         grid = z_grid()
+        # The integrand on the grid for the last (q, model): its three parts read it each frame.
+        sampled: dict[str, tuple] = {}
+
+        def on_grid() -> np.ndarray:
+            key = (q(), model())
+            if sampled.get("key") != key:
+                sampled["key"], sampled["values"] = key, self.integrand(grid)
+            return sampled["values"]
 
         def part(sign: float, opacity: float) -> Callable[[], VMobject]:
             def draw() -> VMobject:
-                values = self.integrand(grid)
+                values = on_grid()
                 return plots.area_under(
                     self.axes, np.maximum(sign * values, 0.0) * sign, theme.kl, grid, opacity
                 )
@@ -605,7 +639,7 @@ class KLIntegrandPlot(VGroup):
         self.negative_area = plots.redraw_on_change(drawn_from, part(-1.0, 0.25))
         self.curve = plots.redraw_on_change(
             drawn_from,
-            lambda: plots.density_graph(self.axes, self.integrand(grid), theme.kl, grid),
+            lambda: plots.density_graph(self.axes, on_grid(), theme.kl, grid),
         )
         super().__init__(self.axes, self.negative_area, self.area, self.curve)
 
