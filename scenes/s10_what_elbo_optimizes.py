@@ -23,6 +23,7 @@ from collections.abc import Callable
 from manim import *
 
 from lecturekit.scene import plots, style
+from lecturekit.scene.layering import lower_if_clear
 from lecturekit.scene.lecture import LectureScene
 from scenes import formulas, pictures
 from scenes.numerics import (
@@ -172,6 +173,9 @@ class WhatELBOOptimizes(LectureScene):
         ):
             phi_tag = step_tag(fit, r"$\phic$-step:", r"$\qp$ moves")
             self.play(FadeIn(phi_tag, shift=0.1 * DOWN), run_time=0.8)
+            # The formulas and the tag hold still, clear of the curves and the bar, but were
+            # added after them: under them in the drawing order they are drawn once per step.
+            lower_if_clear(self, evidence_row, elbo_row, phi_tag)
             self.play(follower.to_end(STEP_SECONDS))
             self.wait(1.5)
 
@@ -212,6 +216,7 @@ class WhatELBOOptimizes(LectureScene):
             offset = model_step.end.offset - model_step.start.offset
             theta_tag = step_tag(fit, r"$\thetac$-step:", rf"decoder mean ${offset:+.2f}$")
             self.play(FadeOut(gap_box, missed), FadeIn(theta_tag, shift=0.1 * DOWN), run_time=0.8)
+            lower_if_clear(self, theta_tag)
             self.play(model_step.run(STEP_SECONDS))
             self.wait(2)
 

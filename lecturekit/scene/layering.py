@@ -10,6 +10,14 @@ the whole animation although they hold still.
 animation, but only when nothing drawn after it overlaps its bounding box (with a margin for
 strokes and antialiasing): then the order between them decides no pixel, and every frame is
 the same. A mobject that overlaps something above it stays where it is.
+
+:func:`lower_if_clear` does the converse for a mobject that holds still but was added after
+the live ones (a formula written beside a moving picture): it moves down the drawing order
+past every mobject drawn before it that it does not overlap, into the cached image, and
+stops at the first it overlaps.
+
+Both compare bounding boxes when they are called: a mobject that will move into another's
+box later must not be passed to them (the scene says which parts hold still and where).
 """
 
 from __future__ import annotations
@@ -57,4 +65,25 @@ def raise_if_clear(scene: Scene, *mobjects: Mobject, margin: float = MARGIN) -> 
             continue
         scene.add(mobject)
         moved.append(mobject)
+    return moved
+
+
+def lower_if_clear(scene: Scene, *mobjects: Mobject, margin: float = MARGIN) -> list[Mobject]:
+    """Move each of ``mobjects`` (added to the scene itself, not as part of a group) down the
+    drawing order past the mobjects before it that it does not overlap, stopping below the
+    first one it overlaps; returns the ones it moved."""
+    moved = []
+    for mobject in mobjects:
+        box = _box(mobject)
+        if box is None or mobject not in scene.mobjects:
+            continue
+        place = here = scene.mobjects.index(mobject)
+        while place > 0:
+            below = _box(scene.mobjects[place - 1])
+            if below is not None and _overlap(box, below, margin):
+                break
+            place -= 1
+        if place < here:
+            scene.mobjects.insert(place, scene.mobjects.pop(here))
+            moved.append(mobject)
     return moved
