@@ -48,3 +48,24 @@ def test_same_family_on_real_mobjects():
 def test_installed_for_every_mobject():
     fastfamily.install()
     assert Mobject.get_family is fastfamily.get_family
+
+
+class _Counted(VMobject):
+    """A class with its own point count (here: none), which must still be asked."""
+
+    def get_num_points(self) -> int:
+        return 0
+
+
+def test_same_members_with_points_as_manims():
+    rng = random.Random(11)
+    for size in (1, 5, 40):
+        for _ in range(10):
+            nodes = _random_tree(rng, size)
+            counted = _Counted()
+            counted.points = Dot().points  # has points, but says it has none
+            nodes[0].submobjects.append(counted)
+            for node in nodes:
+                assert fastfamily.family_members_with_points(
+                    node
+                ) == fastfamily._original_with_points(node)

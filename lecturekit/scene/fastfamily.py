@@ -11,6 +11,11 @@ of the main thread.
 submobjects, the submobjects in order, skipping one that is its own ancestor) with an explicit
 stack, and drops repeats the same way: the list is equal element for element
 (``tests/test_fastfamily.py`` compares it with Manim's on trees with shared parts and cycles).
+
+:func:`family_members_with_points` (what the camera draws and a Transform interpolates, every
+frame) keeps the members with points by reading ``len(points)`` where Manim calls
+``get_num_points()``, which returns just that, for every member; a member whose class has its
+own ``get_num_points`` is still asked.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from __future__ import annotations
 from manim import Mobject
 
 _original = Mobject.get_family
+_original_with_points = Mobject.family_members_with_points
+_get_num_points = Mobject.get_num_points
 
 
 def _last_occurrences(members: list[Mobject]) -> list[Mobject]:
@@ -58,11 +65,23 @@ def get_family(self: Mobject, recurse: bool = True) -> list[Mobject]:
     return _last_occurrences(members)
 
 
+def family_members_with_points(self: Mobject) -> list[Mobject]:
+    """``Mobject.family_members_with_points``: the family members that have points."""
+    return [
+        m
+        for m in self.get_family()
+        if (len(m.points) if type(m).get_num_points is _get_num_points else m.get_num_points()) > 0
+    ]
+
+
 def install() -> None:
-    """Use :func:`get_family` for every mobject (idempotent)."""
+    """Use :func:`get_family` and :func:`family_members_with_points` for every mobject
+    (idempotent)."""
     Mobject.get_family = get_family  # type: ignore[method-assign]
+    Mobject.family_members_with_points = family_members_with_points  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
-    """Back to Manim's own method (for tests that compare the two)."""
+    """Back to Manim's own methods (for tests that compare the two)."""
     Mobject.get_family = _original  # type: ignore[method-assign]
+    Mobject.family_members_with_points = _original_with_points  # type: ignore[method-assign]
