@@ -148,11 +148,12 @@ class RewritingTheLikelihood(DerivationScene):
                 Create(joint),
                 FadeIn(joint_area),
             )
-            # Both factors travel into the third plot and become their product.
+            # Both factors travel into the third plot and become their product (dashed, as
+            # the product is: dash for dash, each factor's curve morphs into it).
             twin = product_panel.curve.copy()
             self.play(
                 ReplacementTransform(q_panel.curve.copy(), product_panel.curve),
-                ReplacementTransform(ratio_panel.curve.copy(), twin),
+                ReplacementTransform(plots.dash(ratio_panel.curve.copy()), twin),
                 run_time=1.8,
             )
             self.remove(twin)

@@ -126,9 +126,18 @@ def density_graph(
     curve = VMobject(color=color, stroke_width=stroke_width)
     curve.set_points_as_corners(_points(axes, xs, values))
     if dashed:
-        curve = DashedVMobject(curve, num_dashes=60, dashed_ratio=0.55)
+        curve = dash(curve)
     curve.plot_curve = True  # the layout check keeps labels off it
     return curve
+
+
+def dash(curve: VMobject) -> VMobject:
+    """``curve`` as the dashed curves of :func:`density_graph` draw it (60 dashes).
+
+    A solid curve that turns into a dashed one (a ``Transform``) should be dashed this way
+    first: Manim matches one path to 60 dashes by making 60 copies of the whole path, each
+    shrinking into its dash, drawn as a smear of curves (and 48 000 curves per frame)."""
+    return DashedVMobject(curve, num_dashes=60, dashed_ratio=0.55)
 
 
 def area_under(
