@@ -376,6 +376,10 @@ class ValuesRow(VGroup):
         x = formula.get_x()
 
         def refresh(row: Mobject) -> None:
+            if row is not self:
+                # An animation's copy (a fade's start and end): the numbers updated are this
+                # row's, and arranging the copy at the row's place would pin it there.
+                return
             for number in self.numbers:
                 number.update()
             row.arrange(RIGHT, buff=0.2).move_to([x, y, 0])
