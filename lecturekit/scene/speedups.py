@@ -15,6 +15,7 @@ from . import (
     fastboundary,
     fastcamera,
     fastcopy,
+    fastcritical,
     fastfamily,
     fastinterp,
     fastnumberline,
@@ -30,6 +31,7 @@ MODULES: tuple[ModuleType, ...] = (
     fastinterp,  # a Transform's parts interpolated in one NumPy pass per attribute
     fastcamera,  # Cairo paths traced with the same calls, coordinates read once as floats
     fastboundary,  # the points of a bounding box by slice assignments
+    fastcritical,  # a point of a bounding box from one minimum and maximum, not six columns
     fastnumberline,  # arrays of axis values to points without np.vstack
     fastupdate,  # Mobject.update asking each updater's signature once, not every frame
     fastwriter,  # a held frame converted to yuv420p once, not once per repeat
