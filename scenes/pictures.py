@@ -635,11 +635,26 @@ class KLIntegrandPlot(VGroup):
             # The integrand's inputs and where the axes are.
             return q(), model(), np.array(self.axes.c2p([0, 1], [0, 1]))
 
-        self.area = plots.redraw_on_change(drawn_from, part(1.0, 0.45))
-        self.negative_area = plots.redraw_on_change(drawn_from, part(-1.0, 0.25))
+        def reshape_part(sign: float) -> Callable[[VMobject], bool]:
+            def reshape(shown: VMobject) -> bool:
+                values = np.maximum(sign * on_grid(), 0.0) * sign
+                plots.reshape_polygon(shown, plots.area_corners(self.axes, values, grid))
+                return True
+
+            return reshape
+
+        def reshape_curve(shown: VMobject) -> bool:
+            shown.set_points_as_corners(plots.density_points(self.axes, on_grid(), grid))
+            return True
+
+        self.area = plots.redraw_on_change(drawn_from, part(1.0, 0.45), reshape_part(1.0))
+        self.negative_area = plots.redraw_on_change(
+            drawn_from, part(-1.0, 0.25), reshape_part(-1.0)
+        )
         self.curve = plots.redraw_on_change(
             drawn_from,
             lambda: plots.density_graph(self.axes, on_grid(), theme.kl, grid),
+            reshape_curve,
         )
         super().__init__(self.axes, self.negative_area, self.area, self.curve)
 

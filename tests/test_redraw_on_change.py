@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import FadeOut, Line, ValueTracker, always_redraw
+from manim import Axes, FadeOut, Line, ValueTracker, always_redraw
 
 from lecturekit.scene import plots
 
@@ -81,3 +81,32 @@ def test_fades_out_as_always_redraw_does():
     eager_fade, lazy_fade = _frames_of_fade_out(eager), _frames_of_fade_out(lazy)
     assert lazy_fade == eager_fade
     assert lazy_fade[0] > lazy_fade[1] > lazy_fade[2]
+
+
+def _drawn(mob) -> list:
+    return [
+        (np.round(m.points, 12).tolist(), m.fill_rgbas.tolist(), m.stroke_rgbas.tolist())
+        for m in mob.get_family()
+    ]
+
+
+def test_a_reshaped_density_draws_what_a_rebuilt_one_draws():
+    # The live curve and area are given new points in place (tracked_density's reshape):
+    # the same picture as rebuilding them, frame after frame.
+    axes = Axes(x_range=[-4, 4, 1], y_range=[0, 1, 1], x_length=6, y_length=3)
+    mean = ValueTracker(0.0)
+
+    def density():
+        return lambda x: np.exp(-0.5 * (x - mean.get_value()) ** 2) / np.sqrt(2 * np.pi)
+
+    live = plots.tracked_density(axes, density, "#FF8800", fill_opacity=0.3)
+    for value in (0.5, 1.25, -2.0):
+        mean.set_value(value)
+        live.update(0)
+        rebuilt = plots.tracked_density(axes, density, "#FF8800", fill_opacity=0.3)
+        assert _drawn(live) == _drawn(rebuilt)
+    # Restyled by an animation: rebuilt in full, as always_redraw would.
+    live.set_opacity(0.1)
+    mean.set_value(0.75)
+    live.update(0)
+    assert _drawn(live) == _drawn(plots.tracked_density(axes, density, "#FF8800", fill_opacity=0.3))

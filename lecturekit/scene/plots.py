@@ -108,6 +108,12 @@ def _points(axes: Axes, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.asarray(axes.c2p(x, np.minimum(y, axes.y_range[1]))).T.reshape(-1, 3)
 
 
+def density_points(axes: Axes, density: Density, x: np.ndarray | None = None) -> np.ndarray:
+    """(N, 3) frame points of a density on ``axes`` (clipped to the axes' top): the corners
+    of :func:`density_graph`'s curve."""
+    return _points(axes, *_values(axes, density, x))
+
+
 def density_graph(
     axes: Axes,
     density: Density,
@@ -122,9 +128,8 @@ def density_graph(
     of its length). Values above the axes' top are clipped to it. ``dashed`` tells this curve
     apart from a solid one without relying on colour.
     """
-    xs, values = _values(axes, density, x)
     curve = VMobject(color=color, stroke_width=stroke_width)
-    curve.set_points_as_corners(_points(axes, xs, values))
+    curve.set_points_as_corners(density_points(axes, density, x))
     if dashed:
         curve = dash(curve)
     curve.plot_curve = True  # the layout check keeps labels off it
@@ -148,13 +153,29 @@ def area_under(
     opacity: float = 0.35,
 ) -> Polygon:
     """The shaded region between a density and the horizontal axis (over its grid)."""
+    corners = area_corners(axes, density, x)
+    return Polygon(*corners, stroke_width=0, fill_color=color, fill_opacity=opacity)
+
+
+def area_corners(axes: Axes, density: Density, x: np.ndarray | None = None) -> np.ndarray:
+    """The corners of :func:`area_under`'s polygon: the density's points, then the axis
+    under its last and its first value."""
     xs, values = _values(axes, density, x)
-    top = list(_points(axes, xs, values))
-    base = [axes.c2p(xs[-1], 0), axes.c2p(xs[0], 0)]
-    return Polygon(*top, *base, stroke_width=0, fill_color=color, fill_opacity=opacity)
+    base = _points(axes, xs[[-1, 0]], np.zeros(2))
+    return np.vstack([_points(axes, xs, values), base])
 
 
-def redraw_on_change(inputs: Callable[[], object], draw: Callable[[], Mobject]) -> Mobject:
+def reshape_polygon(polygon: VMobject, corners: np.ndarray) -> None:
+    """Give ``polygon`` the points ``Polygon(*corners)`` has (closed back to the first
+    corner), keeping its style: a live area redrawn without building a new mobject."""
+    polygon.set_points_as_corners(np.vstack([corners, corners[:1]]))
+
+
+def redraw_on_change(
+    inputs: Callable[[], object],
+    draw: Callable[[], Mobject],
+    reshape: Callable[[Mobject], bool] | None = None,
+) -> Mobject:
     """Like Manim's ``always_redraw(draw)``, but rebuilt only on frames where ``inputs()``
     (everything ``draw`` reads: numbers, arrays, tuples of them) has changed.
 
@@ -168,6 +189,11 @@ def redraw_on_change(inputs: Callable[[], object], draw: Callable[[], Mobject]) 
     is never rebuilt, as with ``always_redraw``, whose updater rebuilds the original, not the
     copy it runs on: a fade's target must stay faded, and the animation sets the original from
     its copies on every frame.
+
+    ``reshape(m)``, if given, gives the shown mobject the points ``draw()`` would give it, in
+    place, and says whether it could (False: the shape is rebuilt). It is used only when the
+    inputs changed and nothing else did since the last drawing, so the style is already what
+    ``draw()`` would give (a curve or an area whose style does not depend on the inputs).
     """
     mobject = draw()
     last: dict[str, object] = {"key": _input_key(inputs()), "state": drawn_state(mobject)}
@@ -176,9 +202,11 @@ def redraw_on_change(inputs: Callable[[], object], draw: Callable[[], Mobject]) 
         if m is not mobject:
             return
         key = _input_key(inputs())
-        if key == last["key"] and same_drawing(drawn_state(m), last["state"]):
+        unchanged = same_drawing(drawn_state(m), last["state"])
+        if key == last["key"] and unchanged:
             return
-        m.become(draw())
+        if not (unchanged and reshape is not None and reshape(m)):
+            m.become(draw())
         last["key"], last["state"] = key, drawn_state(m)
 
     mobject.add_updater(update)
@@ -220,8 +248,24 @@ def tracked_density(
             return curve
         return VGroup(area_under(axes, values, color, xs, opacity=fill_opacity), curve)
 
+    def reshape(shown: Mobject) -> bool:
+        if dashed:
+            return False  # dashes are cut from the curve: rebuilt
+        xs, values = sampled["x"], sampled["y"]
+        parts = shown.submobjects
+        if fill_opacity <= 0:
+            if parts:
+                return False
+            shown.set_points_as_corners(density_points(axes, values, xs))
+            return True
+        if len(parts) != 2 or parts[0].submobjects or parts[1].submobjects:
+            return False
+        reshape_polygon(parts[0], area_corners(axes, values, xs))
+        parts[1].set_points_as_corners(density_points(axes, values, xs))
+        return True
+
     inputs()
-    return redraw_on_change(inputs, draw)
+    return redraw_on_change(inputs, draw, reshape)
 
 
 def show_value(number: DecimalNumber, value: float) -> None:
