@@ -51,8 +51,8 @@ _GLYPH_TEXT = ("tex_string", "tex_strings", "initial_height")
 _GLYPHS: dict[tuple[str, type, float], Mobject] = {}
 
 
-def _glyph(number: DecimalNumber, char: str) -> Mobject:
-    """``number._string_to_mob(char)``: a copy of the shared glyph at the number's font size."""
+def _template(number: DecimalNumber, char: str) -> Mobject:
+    """The shared glyph of ``char`` at the number's font size (made once, never drawn)."""
     key = (char, number.mob_class, number._font_size)
     template = _GLYPHS.get(key)
     if template is None:
@@ -61,7 +61,12 @@ def _glyph(number: DecimalNumber, char: str) -> Mobject:
         # MathTex.get_part_by_tex and set_color_by_tex on a formula; nothing calls those on
         # one digit of a number, and its eight groups were two thirds of every copy.
         template.id_to_vgroup_dict = {}
-    return template.copy()
+    return template
+
+
+def _glyph(number: DecimalNumber, char: str) -> Mobject:
+    """``number._string_to_mob(char)``: a copy of the shared glyph at the number's font size."""
+    return _template(number, char).copy()
 
 
 def _single_coloured(mobjects: list[Mobject]) -> bool:
@@ -205,15 +210,6 @@ def _reuse_glyphs(number: DecimalNumber, value: float, num_string: str) -> bool:
             leaf.points += shift + back
     number._fast_typeset = (num_string, tuple(map(id, glyphs)))
     return True
-
-
-def _template(number: DecimalNumber, char: str) -> Mobject:
-    key = (char, number.mob_class, number._font_size)
-    template = _GLYPHS.get(key)
-    if template is None:
-        _glyph(number, char)
-        template = _GLYPHS[key]
-    return template
 
 
 def set_value(number: DecimalNumber, value: float) -> DecimalNumber:
