@@ -28,6 +28,7 @@ from manim import *
 from lecturekit.scene import style
 from lecturekit.scene.layering import raise_if_clear
 from lecturekit.scene.lecture import LectureScene
+from lecturekit.scene.marks import Marks
 from lecturekit.scene.plots import LabelledNumber
 from scenes.numerics import KLVAEResult, load_kl_vae
 from scenes.numerics.kl_vae import latent_usage
@@ -85,18 +86,28 @@ def swap(old: Mobject, new: Mobject) -> tuple[Animation, Animation]:
     return FadeOut(old, shift=0.1 * UP), FadeIn(new, shift=0.1 * UP)
 
 
+def dot_shapes(
+    points: np.ndarray, colour: str, radius: float = DOT_RADIUS, opacity: float = 1.0
+) -> list[Dot]:
+    """Filled dots at frame points, one mobject each (for an animation that lags them)."""
+    return [Dot(p, radius=radius, color=colour, fill_opacity=opacity) for p in points]
+
+
 def dots(
     points: np.ndarray, colour: str, radius: float = DOT_RADIUS, opacity: float = 1.0
-) -> VGroup:
-    """Filled dots at frame points."""
-    return VGroup(*(Dot(p, radius=radius, color=colour, fill_opacity=opacity) for p in points))
+) -> Marks:
+    """Filled dots at frame points, as one mobject (hundreds move and fade together)."""
+    return Marks(dot_shapes(points, colour, radius, opacity))
 
 
-def rings(points: np.ndarray, colour: str, radius: float = 0.05) -> VGroup:
+def ring_shapes(points: np.ndarray, colour: str, radius: float, width: float) -> list[Circle]:
     """Hollow rings at frame points (told apart from filled dots by shape, not only colour)."""
-    return VGroup(
-        *(Circle(radius=radius, color=colour, stroke_width=1.5).move_to(p) for p in points)
-    )
+    return [Circle(radius=radius, color=colour, stroke_width=width).move_to(p) for p in points]
+
+
+def rings(points: np.ndarray, colour: str, radius: float = 0.05) -> Marks:
+    """Hollow rings at frame points, as one mobject."""
+    return Marks(ring_shapes(points, colour, radius, width=1.5))
 
 
 class WhyKLMatters(LectureScene):
@@ -198,7 +209,9 @@ class WhyKLMatters(LectureScene):
             self.play(*swap(lead, reason), FadeOut(middle_data))
             axes_mid = self._latent_axes(z_middle)
             prior_mid = self._prior(z_middle)
-            samples = dots(z_middle(runs[0].prior_samples), theme.latent, radius=0.035)
+            samples = VGroup(
+                *dot_shapes(z_middle(runs[0].prior_samples), theme.latent, radius=0.035)
+            )
             new_title = self._title(r"latent $\z$: samples $\z \sim \p(\z)$", frames[1])
             legend = self._legend(
                 [
@@ -216,6 +229,7 @@ class WhyKLMatters(LectureScene):
             )
             middle_title = new_title
             self.play(FadeIn(samples, lag_ratio=0.01), run_time=1.5)
+            samples = Marks.replace_group(self, samples)  # the lag needed them apart, no more
             self.wait(1)
 
         with self.beat(
@@ -642,8 +656,8 @@ class PosteriorCodes(VGroup):
 
     def __init__(self, centres: np.ndarray, radii: np.ndarray) -> None:
         colour = style.active_theme().approx
-        self.ellipses = VGroup(
-            *(
+        self.ellipses = Marks(
+            [
                 Ellipse(
                     width=max(2 * r[0], 1e-3),
                     height=max(2 * r[1], 1e-3),
@@ -653,7 +667,7 @@ class PosteriorCodes(VGroup):
                     fill_opacity=0.012,
                 ).move_to(c)
                 for c, r in zip(centres, radii, strict=True)
-            )
+            ]
         )
         self.means = dots(centres, colour, radius=0.025)
         super().__init__(self.ellipses, self.means)
@@ -682,9 +696,8 @@ class DecodedSteps(VGroup):
 
     def __init__(self, points: np.ndarray, dashed: bool) -> None:
         colour = style.active_theme().posterior
-        self.rings = rings(points, colour, radius=0.07)
-        for ring in self.rings:
-            ring.set_stroke(width=3)
+        # (a group: each ring comes from one of LatentSteps' dots)
+        self.rings = VGroup(*ring_shapes(points, colour, radius=0.07, width=3))
         line = VMobject(color=colour, stroke_width=2.5).set_points_as_corners(points)
         self.line = DashedVMobject(line, num_dashes=30, dashed_ratio=0.5) if dashed else line
         super().__init__(self.line, self.rings)

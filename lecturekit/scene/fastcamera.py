@@ -141,10 +141,13 @@ def display_multiple_non_background_colored_vmobjects(
     calls with the same values, without a method call per step)."""
     kind = type(self)
     if any(getattr(kind, step) is not getattr(Camera, step) for step in _CAMERA_STEPS):
-        _original_display(self, vmobjects, pixel_array)
+        _original_display(self, _expand_marks(vmobjects), pixel_array)
         return
     ctx = self.get_cairo_context(pixel_array)
     for vmobject in vmobjects:
+        if getattr(vmobject, "piece_ends", None) is not None:
+            _display_marks(self, ctx, vmobject, pixel_array)
+            continue
         if not _plain_kind(type(vmobject)):
             self.display_vectorized(vmobject, ctx)
             continue
@@ -175,6 +178,83 @@ def display_multiple_non_background_colored_vmobjects(
         ctx.set_line_join(LINE_JOIN_MAP[vmobject.joint_type])
         ctx.set_line_cap(CAP_STYLE_MAP[vmobject.cap_style])
         ctx.stroke_preserve()
+
+
+def _expand_marks(vmobjects: Any) -> list[VMobject]:
+    """``vmobjects`` with each :class:`~lecturekit.scene.marks.Marks` as its separate shapes,
+    for a camera that draws Manim's way."""
+    out = []
+    for vmobject in vmobjects:
+        if getattr(vmobject, "piece_ends", None) is not None:
+            vmobject.check()
+            out += vmobject.pieces()
+        else:
+            out.append(vmobject)
+    return out
+
+
+def _display_marks(camera: Camera, ctx: Any, marks: Any, pixel_array: np.ndarray) -> None:
+    """Draw a :class:`~lecturekit.scene.marks.Marks` shape by shape: for each shape the Cairo
+    calls the loop above makes for a separate VMobject of the same points and style (the line
+    width, join and cap, which nothing between two shapes changes, set once before them)."""
+    marks.check()
+    points = marks.points
+    fill, stroke = marks.fill_rgbas, marks.stroke_rgbas
+    xyz = points.ravel().tolist()
+    if (
+        len(fill) != 1
+        or len(stroke) != 1  # a gradient: drawn per shape by Manim's colour code
+        or max(0.0, marks.background_stroke_width) != 0
+        or not _plain(camera, marks)
+        or not math.isfinite(sum(xyz))
+    ):
+        display_multiple_non_background_colored_vmobjects(camera, marks.pieces(), pixel_array)
+        return
+    # Manim's rule for where a path starts a new piece, over all shapes at once (a shape's
+    # own boundaries are where a new path starts anyway).
+    atol = marks.tolerance_for_point_equality
+    ends, starts = points[3:-1:4, :2], points[4::4, :2]
+    close = (np.abs(ends - starts) <= atol + _RTOL * np.abs(starts)).all(axis=1)
+    splits = ((np.flatnonzero(~close) + 1) * 4).tolist()
+    red, green, blue, alpha = fill[0].tolist()
+    s_red, s_green, s_blue, s_alpha = stroke[0].tolist()
+    width = marks.stroke_width
+    if isinstance(width, str):
+        width = int(width)
+    width = max(0.0, width)
+    if width != 0:
+        ctx.set_line_width(
+            width * camera.cairo_line_width_multiple * (camera.frame_width / camera.frame_width)
+        )
+        ctx.set_line_join(LINE_JOIN_MAP[marks.joint_type])
+        ctx.set_line_cap(CAP_STYLE_MAP[marks.cap_style])
+    equal_2d = marks.consider_points_equals_2d
+    curve_to, split_at = ctx.curve_to, iter(splits)
+    next_split = next(split_at, None)
+    start = 0
+    for end in marks.piece_ends:
+        bounds = [start]
+        while next_split is not None and next_split < end:
+            if next_split > start:
+                bounds.append(next_split)
+            next_split = next(split_at, None)
+        bounds.append(end)
+        ctx.new_path()
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            if b - a < 4:
+                continue  # as Manim: a piece shorter than one curve is not drawn
+            ctx.new_sub_path()
+            ctx.move_to(xyz[3 * a], xyz[3 * a + 1])
+            for j in range(3 * a + 3, 3 * b - 8, 12):
+                curve_to(xyz[j], xyz[j + 1], xyz[j + 3], xyz[j + 4], xyz[j + 6], xyz[j + 7])
+            if equal_2d((xyz[3 * a], xyz[3 * a + 1]), (xyz[3 * b - 3], xyz[3 * b - 2])):
+                ctx.close_path()
+        ctx.set_source_rgba(blue, green, red, alpha)  # Manim's reversed rgb, as the surface
+        ctx.fill_preserve()
+        if width != 0:
+            ctx.set_source_rgba(s_blue, s_green, s_red, s_alpha)
+            ctx.stroke_preserve()
+        start = end
 
 
 def install() -> None:
