@@ -96,8 +96,10 @@ def dot_shapes(
 def dots(
     points: np.ndarray, colour: str, radius: float = DOT_RADIUS, opacity: float = 1.0
 ) -> Marks:
-    """Filled dots at frame points, as one mobject (hundreds move and fade together)."""
-    return Marks(dot_shapes(points, colour, radius, opacity))
+    """Filled dots at frame points, as one mobject (hundreds move and fade together): the
+    dots of :func:`dot_shapes`, point for point."""
+    dot = Dot(ORIGIN, radius=radius, color=colour, fill_opacity=opacity)
+    return Marks.copies(dot, points)  # Dot(p) is the dot at the origin shifted by p
 
 
 def ring_shapes(points: np.ndarray, colour: str, radius: float, width: float) -> list[Circle]:
@@ -106,8 +108,9 @@ def ring_shapes(points: np.ndarray, colour: str, radius: float, width: float) ->
 
 
 def rings(points: np.ndarray, colour: str, radius: float = 0.05) -> Marks:
-    """Hollow rings at frame points, as one mobject."""
-    return Marks(ring_shapes(points, colour, radius, width=1.5))
+    """Hollow rings at frame points, as one mobject: the rings of :func:`ring_shapes`."""
+    ring = Circle(radius=radius, color=colour, stroke_width=1.5)
+    return Marks.copies(ring, np.asarray(points) - ring.get_center())  # as move_to(p) shifts
 
 
 class WhyKLMatters(LectureScene):

@@ -48,3 +48,35 @@ def test_the_answer_is_remembered_per_function():
     assert fastupdate.takes_dt(moving) is True
     assert fastupdate._TAKES_DT[id(moving)] == (moving, True)
     assert fastupdate.takes_dt(lambda m: None) is False
+
+
+def test_order_when_updaters_change_parts_and_classes_override_update():
+    def calls() -> list:
+        log: list = []
+        leaf, later = Dot(), Dot()
+        group = VGroup(Dot(), VGroup(leaf))
+        # An updater that adds a part: the new part is updated in the same pass, as Manim's
+        # loop reads the list after the updaters.
+        group.add_updater(lambda m: log.append("group") or (len(m) < 3 and m.add(later)))
+        leaf.add_updater(lambda m: log.append("leaf"))
+        later.add_updater(lambda m, dt: log.append(("later", dt)))
+
+        class Own(VGroup):
+            def update(self, dt=0, recursive=True):
+                log.append("own")
+                return self
+
+        own = Own(Dot())
+        own[0].add_updater(lambda m: log.append("never"))  # Own's update does not recurse
+        group[0].add(own)
+        group.update(0.1)
+        group.update(0.2)
+        return log
+
+    fastupdate.uninstall()
+    try:
+        expected = calls()
+    finally:
+        fastupdate.install()
+    assert calls() == expected
+    assert expected[:4] == ["group", "own", "leaf", ("later", 0.1)]

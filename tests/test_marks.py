@@ -127,3 +127,19 @@ def test_replace_group_keeps_the_drawing_order():
     marks = Marks.replace_group(scene, group)
     assert scene.mobjects == [below, marks, above]
     assert len(marks) == len(CENTRES)
+
+
+def test_copies_place_shapes_as_their_constructors_do():
+    points = np.column_stack([CENTRES, np.zeros(len(CENTRES))])
+    dot = Dot(radius=0.06, color=BLUE, fill_opacity=0.8)
+    from_dots = Marks([Dot(p, radius=0.06, color=BLUE, fill_opacity=0.8) for p in points])
+    copied = Marks.copies(dot, points)
+    assert copied.piece_ends == from_dots.piece_ends
+    assert copied.points.tobytes() == from_dots.points.tobytes()
+    ring = Circle(radius=0.09, color="#E07000", stroke_width=3)
+    moved = Marks([ring.copy().move_to(p) for p in points])
+    copied = Marks.copies(ring, points - ring.get_center())
+    assert copied.points.tobytes() == moved.points.tobytes()
+    assert np.array_equal(_pixels(copied), _pixels(VGroup(*_rings())))
+    with pytest.raises(MarksError, match="offsets"):
+        Marks.copies(ring, np.zeros((0, 3)))

@@ -38,18 +38,38 @@ def takes_dt(updater: Callable[..., Any]) -> bool:
     return answer
 
 
+def _apply(mobject: Mobject, dt: float) -> None:
+    for updater in mobject.updaters:
+        if takes_dt(updater):
+            updater(mobject, dt)
+        else:
+            updater(mobject)
+
+
 def update(self: Mobject, dt: float = 0, recursive: bool = True) -> Mobject:
-    """``Mobject.update``: apply the updaters, then (if ``recursive``) the submobjects'."""
+    """``Mobject.update``: apply the updaters, then (if ``recursive``) the submobjects'.
+
+    The family is walked in a loop instead of a method call per member (a scene's scores of
+    glyphs, on every frame): each member in Manim's order (its updaters, then its submobjects
+    as its list reads after them, depth first), a suspended member and its parts skipped, a
+    member whose class has its own ``update`` handed to it."""
     if self.updating_suspended:
         return self
-    for updater in self.updaters:
-        if takes_dt(updater):
-            updater(self, dt)
-        else:
-            updater(self)
-    if recursive:
-        for submob in self.submobjects:
-            submob.update(dt, recursive=recursive)
+    if self.updaters:
+        _apply(self, dt)
+    if recursive and self.submobjects:
+        stack = self.submobjects[::-1]
+        while stack:
+            mobject = stack.pop()
+            if type(mobject).update is not update:
+                mobject.update(dt, recursive=True)
+                continue
+            if mobject.updating_suspended:
+                continue
+            if mobject.updaters:
+                _apply(mobject, dt)
+            if mobject.submobjects:
+                stack += mobject.submobjects[::-1]
     return self
 
 

@@ -93,6 +93,21 @@ class Marks(VMobject):
         self.points = np.vstack([s.points for s in shapes]).astype(float)
 
     @classmethod
+    def copies(cls, shape: VMobject, offsets: np.ndarray) -> Marks:
+        """Copies of ``shape``, each shifted by one of ``offsets`` ((N, 3) frame vectors), as
+        ``shape.copy().shift(offset)`` would place them (the same sums, so the same points),
+        without making N mobjects. E.g. ``Dot(ORIGIN, ...)`` and points p: the dots ``Dot(p,
+        ...)``; a shape and ``points - shape.get_center()``: the shape moved to each point."""
+        offsets = np.atleast_2d(np.asarray(offsets, dtype=float))
+        if offsets.shape[1:] != (3,) or not len(offsets):
+            raise MarksError(f"offsets must be (N, 3) with N >= 1, got shape {offsets.shape}")
+        marks = cls([shape])
+        size = len(shape.points)
+        marks.piece_ends = tuple(range(size, size * len(offsets) + 1, size))
+        marks.points = (marks.points[None, :, :] + offsets[:, None, :]).reshape(-1, 3)
+        return marks
+
+    @classmethod
     def replace_group(cls, scene: Scene, group: Mobject) -> Marks:
         """The marks of ``group``'s shapes, put in its place in ``scene`` (same drawing
         order): after an animation that needed the shapes as parts, e.g. a lagged fade-in."""
