@@ -29,13 +29,14 @@ from lecturekit.scene import fastcamera
 def _shapes() -> list[VMobject]:
     axes = Axes(x_range=[-3, 3, 1], y_range=[0, 1, 1], x_length=6, y_length=3)
     curve = axes.plot(lambda x: np.exp(-x * x), color="#FF8800")
+    fine = axes.plot(lambda x: np.exp(-x * x), x_range=[-3, 3, 0.02])  # a long curve
     open_path = VMobject().set_points_smoothly([[0, 0, 0], [1, 1, 0], [2, 0, 0], [3, 1, 0]])
     broken = VMobject()  # two pieces
     broken.set_points_as_corners([[0, 0, 0], [1, 0, 0]])
     broken.append_points(Line([2, 2, 0], [3, 2, 0]).points)
-    long_broken = curve.copy()  # a long path (the NumPy comparison) in two pieces
+    long_broken = fine.copy()  # a long path (the NumPy comparison) in two pieces
     long_broken.append_points(Line([2, 2, 0], [3, 2, 0]).points)
-    assert len(curve.points) > fastcamera._LONG
+    assert len(long_broken.points) > fastcamera._LONG > len(curve.points)
     nearly = VMobject()  # joins off by less than Manim's tolerance: still one piece
     nearly.points = Square().points + np.tile(
         [[0, 0, 0], [0, 0, 0], [0, 0, 0], [3e-9, 0, 0]], (4, 1)

@@ -18,6 +18,7 @@ from . import (
     fastcritical,
     fastfamily,
     fastinterp,
+    fastlength,
     fastnumberline,
     fastsplit,
     fastupdate,
@@ -32,6 +33,7 @@ MODULES: tuple[ModuleType, ...] = (
     fastcamera,  # Cairo paths traced with the same calls, coordinates read once as floats
     fastboundary,  # the points of a bounding box by slice assignments
     fastcritical,  # a point of a bounding box from one minimum and maximum, not six columns
+    fastlength,  # a width or height from one minimum and maximum, not two walks of the family
     fastnumberline,  # arrays of axis values to points without np.vstack
     fastupdate,  # Mobject.update asking each updater's signature once, not every frame
     fastwriter,  # a held frame converted to yuv420p once, not once per repeat
