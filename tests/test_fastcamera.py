@@ -8,6 +8,7 @@ from manim import (
     BLUE,
     ORANGE,
     RED,
+    UP,
     YELLOW,
     Arrow,
     Axes,
@@ -117,3 +118,30 @@ def test_same_pixels_as_manim(manims_camera):
     after.capture_mobjects([picture])
     assert np.array_equal(after.pixel_array, before.pixel_array)
     assert fills == []  # not vacuous: the inlined loop drew them, not Manim's steps
+
+
+def test_paths_replayed_from_the_cache_are_the_same(manims_camera):
+    picture = VGroup(*_shapes()[:-3]).set_opacity(0.6)  # finite shapes (the cached kind)
+    wide = Camera(frame_width=20.0)  # another matrix: its own entries
+    wide.capture_mobjects([picture])
+    expected = Camera()
+    expected.capture_mobjects([picture])
+    wide_expected = wide.pixel_array.copy()
+    fastcamera.install()
+    fastcamera._PATHS.clear()
+    fastcamera._SEEN.clear()
+    paths = []
+    for _ in range(3):  # traced, traced and kept, replayed
+        camera = Camera()
+        camera.capture_mobjects([picture])
+        assert np.array_equal(camera.pixel_array, expected.pixel_array)
+        paths.append(_paths(Camera(), picture.family_members_with_points()))
+    assert fastcamera._PATHS  # not vacuous: the last frame was drawn from kept paths
+    assert paths[0] == paths[1] == paths[2]
+    wide = Camera(frame_width=20.0)
+    wide.capture_mobjects([picture])
+    assert np.array_equal(wide.pixel_array, wide_expected)
+    picture.shift(0.01 * UP)  # moved: new points, traced afresh
+    moved = Camera()
+    moved.capture_mobjects([picture])
+    assert not np.array_equal(moved.pixel_array, expected.pixel_array)

@@ -88,12 +88,51 @@ def _splits(points: np.ndarray, xyz: list[float], atol: float) -> list[int]:
     return splits
 
 
+# Traced paths kept for reuse, by (points' bytes, tolerance, the context's matrix): a path is
+# kept the second time it is traced (text and shapes that hold still above a moving picture
+# are traced again on every frame; a moving one never repeats). Cairo holds a path in device
+# coordinates of 1/256 pixel, which its copy in device space gives back exactly.
+_SEEN: dict[tuple, None] = {}
+_PATHS: dict[tuple, Any] = {}
+_CACHE_LIMIT = 4096  # entries of each; both start over when full
+_CACHE_POINTS = 256  # longer paths (live curves) are not kept
+
+
+def _replay(ctx: Any, path: Any) -> None:
+    ctx.new_path()
+    ctx.save()  # (the path is not part of the saved state: only the matrix is put back)
+    ctx.identity_matrix()
+    ctx.append_path(path)
+    ctx.restore()
+
+
+def _keep(ctx: Any, key: tuple) -> None:
+    if key not in _SEEN:
+        if len(_SEEN) >= _CACHE_LIMIT:
+            _SEEN.clear()
+        _SEEN[key] = None
+        return
+    if len(_PATHS) >= _CACHE_LIMIT:
+        _PATHS.clear()
+    ctx.save()
+    ctx.identity_matrix()
+    _PATHS[key] = ctx.copy_path()
+    ctx.restore()
+
+
 def set_cairo_context_path(self: Camera, ctx: Any, vmobject: VMobject) -> Camera:
     """``Camera.set_cairo_context_path`` with a fast path for finite paths."""
     points = vmobject.points
     count = len(points)
     if count < 4 or points.ndim != 2 or points.shape[1] != 3 or not _plain(self, vmobject):
         return _original(self, ctx, vmobject)
+    key = None
+    if count <= _CACHE_POINTS:
+        key = (points.tobytes(), vmobject.tolerance_for_point_equality, tuple(ctx.get_matrix()))
+        path = _PATHS.get(key)
+        if path is not None:
+            _replay(ctx, path)
+            return self
     xyz = points.ravel().tolist()  # x0, y0, z0, x1, ... as Python floats
     # Finite coordinates only (Manim draws a NaN or an infinity as nothing): a NaN or an
     # infinity makes the sum one; a sum that overflows goes Manim's way too, which is right.
@@ -113,6 +152,8 @@ def set_cairo_context_path(self: Camera, ctx: Any, vmobject: VMobject) -> Camera
         last = (xyz[3 * end - 3], xyz[3 * end - 2])
         if vmobject.consider_points_equals_2d(first, last):
             ctx.close_path()
+    if key is not None:
+        _keep(ctx, key)
     return self
 
 

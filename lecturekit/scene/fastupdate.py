@@ -1,4 +1,5 @@
-"""``Mobject.update`` without ``inspect.signature`` on every call: the same updaters, same order.
+"""``Mobject.update`` without ``inspect.signature`` on every call and without a call per member:
+the same updaters, same order.
 
 Manim runs every mobject's updaters on every frame of an animation, and for each updater it
 asks ``inspect.signature`` whether it takes ``dt`` (tens of microseconds a call). Slide 10's
@@ -6,9 +7,11 @@ live bar, numbers and labels have dozens of updaters, asked about on each of hun
 frames.
 
 :func:`update` asks once per updater function and remembers the answer (a function's
-parameters do not change); everything else is Manim's method line for line: the same
-updaters in the same order, then each submobject's own ``update``. ``tests/test_fastupdate.py``
-checks the calls and their arguments against Manim's.
+parameters do not change), and walks the family in a loop instead of a method call per member
+(Manim updates every mobject of the scene on every frame, most of them glyphs without
+updaters): the same updaters in the same order, each member's before its submobjects', a
+member whose class has its own ``update`` handed to it. ``tests/test_fastupdate.py`` checks
+the calls and their arguments against Manim's, with an updater that adds a part.
 """
 
 from __future__ import annotations
