@@ -189,7 +189,9 @@ def display_multiple_non_background_colored_vmobjects(
         return
     ctx = self.get_cairo_context(pixel_array)
     for vmobject in vmobjects:
-        if getattr(vmobject, "piece_ends", None) is not None:
+        # A Marks (read from the instance: getattr on a mobject without it would go through
+        # Mobject.__getattr__, a Python call per mobject and frame).
+        if "piece_ends" in vmobject.__dict__:
             _display_marks(self, ctx, vmobject, pixel_array)
             continue
         if not _plain_kind(type(vmobject)):
@@ -229,7 +231,7 @@ def _expand_marks(vmobjects: Any) -> list[VMobject]:
     for a camera that draws Manim's way."""
     out = []
     for vmobject in vmobjects:
-        if getattr(vmobject, "piece_ends", None) is not None:
+        if "piece_ends" in vmobject.__dict__:
             vmobject.check()
             out += vmobject.pieces()
         else:
