@@ -126,7 +126,7 @@ def test_replace_group_keeps_the_drawing_order():
     scene.add(below, group, above)
     marks = Marks.replace_group(scene, group)
     assert scene.mobjects == [below, marks, above]
-    assert len(marks) == len(CENTRES)
+    assert marks.count == len(CENTRES) and not marks.submobjects
 
 
 def test_copies_place_shapes_as_their_constructors_do():

@@ -115,8 +115,9 @@ class Marks(VMobject):
         scene.replace(group, marks)
         return marks
 
-    def __len__(self) -> int:
-        """The number of shapes."""
+    @property
+    def count(self) -> int:
+        """The number of shapes (``len`` stays Manim's)."""
         return len(self.piece_ends)
 
     def pieces(self) -> list[VMobject]:
@@ -146,7 +147,7 @@ class Marks(VMobject):
         points across shape boundaries otherwise)."""
         if getattr(mobject, "piece_ends", None) != self.piece_ends:
             raise MarksError(
-                f"a Marks of {len(self)} shapes ({len(self.points)} points) can only transform "
+                f"a Marks of {self.count} shapes ({len(self.points)} points) can only transform "
                 f"into marks of the same shapes' sizes, not into a {type(mobject).__name__} "
                 f"of {len(mobject.points)} points"
             )
