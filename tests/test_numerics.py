@@ -47,6 +47,25 @@ def fine_grid(n: int = 200_001) -> np.ndarray:
 # --- log p(x) --------------------------------------------------------------------------
 
 
+def test_densities_of_one_float_are_the_array_path_floats():
+    # The quadratures pass one Python float at a time, which skips NumPy; the values (and so
+    # log p(x) and every KL on screen) must be the floats the array path gives.
+    z = np.linspace(-13.0, 13.0, 2601)
+    model = toy_model.ToyModel(sigma=0.6, curvature=1.0, slope=0.5, offset=0.25)
+    q = Gaussian(0.37, 0.81)
+    for name, f in [
+        ("log_joint", lambda t: model.log_joint(OBSERVED_X, t)),
+        ("decoder_mean", model.decoder_mean),
+        ("log_prior", model.log_prior),
+        ("q.logpdf", q.logpdf),
+    ]:
+        one_by_one = np.array([f(float(t)) for t in z])
+        assert all(type(f(float(t))) is float for t in z[:3]), name
+        assert np.array_equal(one_by_one, f(z)), name
+        # a NumPy scalar takes the array path
+        assert np.array_equal(np.array([f(t) for t in z]), one_by_one), name
+
+
 def test_log_evidence_matches_fine_grid():
     # The trapezoid rule is spectrally accurate for this smooth, fast-decaying integrand.
     z = fine_grid()

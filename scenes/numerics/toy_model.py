@@ -77,6 +77,18 @@ Z_RANGE: tuple[float, float] = (-4.0, 4.0)
 FloatArray = NDArray[np.float64]
 
 
+def _values(z: ArrayLike) -> FloatArray | float:
+    """``z`` as the densities compute with it: a Python float as it is, anything else as a
+    float array.
+
+    The quadratures call their integrands one float at a time, a few hundred times per value;
+    the same IEEE operations on a float take a tenth of the time they take on a 0-d array, and
+    give the same result (squares are written ``u * u``, which NumPy's ``u**2`` also
+    computes), so log p(x) and KL(q || p(z|x)) are the same floats either way.
+    """
+    return z if type(z) is float else np.asarray(z, dtype=float)
+
+
 @dataclass(frozen=True)
 class ToyModel:
     """p(z) = N(0, 1), p(x|z) = N(x; f(z), sigma^2) with a quadratic decoder mean f.
@@ -93,8 +105,8 @@ class ToyModel:
 
     def decoder_mean(self, z: ArrayLike) -> FloatArray:
         """f(z), the mean of p(x|z)."""
-        z = np.asarray(z, dtype=float)
-        return self.curvature * z**2 + self.slope * z + self.offset
+        z = _values(z)
+        return self.curvature * (z * z) + self.slope * z + self.offset
 
     def decoder_mean_grad(self, z: ArrayLike) -> FloatArray:
         """f'(z)."""
@@ -103,13 +115,13 @@ class ToyModel:
 
     def log_prior(self, z: ArrayLike) -> FloatArray:
         """log p(z) = log N(z; 0, 1)."""
-        z = np.asarray(z, dtype=float)
-        return -0.5 * (z**2 + _LOG_2PI)
+        z = _values(z)
+        return -0.5 * (z * z + _LOG_2PI)
 
     def log_likelihood(self, x: float, z: ArrayLike) -> FloatArray:
         """log p(x|z) = log N(x; f(z), sigma^2)."""
         r = (x - self.decoder_mean(z)) / self.sigma
-        return -0.5 * (r**2 + _LOG_2PI) - math.log(self.sigma)
+        return -0.5 * (r * r + _LOG_2PI) - math.log(self.sigma)
 
     def log_joint(self, x: float, z: ArrayLike) -> FloatArray:
         """log p(x, z) = log p(x|z) + log p(z)."""
@@ -232,8 +244,8 @@ class Gaussian:
 
     def logpdf(self, z: ArrayLike) -> FloatArray:
         """log q(z)."""
-        u = (np.asarray(z, dtype=float) - self.mu) / self.s
-        return -0.5 * (u**2 + _LOG_2PI) - math.log(self.s)
+        u = (_values(z) - self.mu) / self.s
+        return -0.5 * (u * u + _LOG_2PI) - math.log(self.s)
 
     def pdf(self, z: ArrayLike) -> FloatArray:
         """q(z)."""
