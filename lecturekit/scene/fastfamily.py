@@ -65,13 +65,18 @@ def get_family(self: Mobject, recurse: bool = True) -> list[Mobject]:
     return _last_occurrences(members)
 
 
-def family_members_with_points(self: Mobject) -> list[Mobject]:
-    """``Mobject.family_members_with_points``: the family members that have points."""
+def with_points(family: list[Mobject]) -> list[Mobject]:
+    """The members of ``family`` (a ``get_family()`` list) that have points, in order."""
     return [
         m
-        for m in self.get_family()
+        for m in family
         if (len(m.points) if type(m).get_num_points is _get_num_points else m.get_num_points()) > 0
     ]
+
+
+def family_members_with_points(self: Mobject) -> list[Mobject]:
+    """``Mobject.family_members_with_points``: the family members that have points."""
+    return with_points(self.get_family())
 
 
 def install() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from . import (
+    fastarrange,
     fastboundary,
     fastcamera,
     fastcopy,
@@ -34,6 +35,7 @@ MODULES: tuple[ModuleType, ...] = (
     fastboundary,  # the points of a bounding box by slice assignments
     fastcritical,  # a point of a bounding box from one minimum and maximum, not six columns
     fastlength,  # a width or height from one minimum and maximum, not two walks of the family
+    fastarrange,  # a group arranged from each part's box read once, not twice per pair
     fastnumberline,  # arrays of axis values to points without np.vstack
     fastupdate,  # Mobject.update asking each updater's signature once, not every frame
     fastwriter,  # a held frame converted to yuv420p once, not once per repeat
