@@ -120,6 +120,33 @@ def test_same_pixels_as_manim(manims_camera):
     assert fills == []  # not vacuous: the inlined loop drew them, not Manim's steps
 
 
+def test_unseen_fills_and_strokes_are_skipped_with_the_same_pixels(manims_camera):
+    # Most shapes have an empty inside (fill opacity 0) and some an unseen outline (stroke
+    # opacity 0); painting them changes no pixel, so the camera does not.
+    hollow = VGroup(*_shapes())
+    hollow.add(Square(fill_opacity=0.5).set_stroke(opacity=0), Circle().set_fill(opacity=0))
+    assert any(m.fill_rgbas[0, 3] == 0 for m in hollow.family_members_with_points())
+    before = Camera()
+    before.capture_mobjects([hollow])
+    fastcamera.install()
+    after = Camera()
+    real = after.get_cairo_context(after.pixel_array)
+    painted = []
+
+    class Counted:  # the camera's Cairo context, counting what it paints
+        def __getattr__(self, name):
+            if name in ("fill_preserve", "stroke_preserve"):
+                painted.append(name)
+            return getattr(real, name)
+
+    after.get_cairo_context = lambda pixel_array: Counted()
+    after.capture_mobjects([hollow])
+    assert np.array_equal(after.pixel_array, before.pixel_array)
+    shapes = hollow.family_members_with_points()
+    fills = sum(m.fill_rgbas[0, 3] != 0 for m in shapes)
+    assert painted.count("fill_preserve") == fills < len(shapes)  # not vacuous
+
+
 def test_paths_replayed_from_the_cache_are_the_same(manims_camera):
     picture = VGroup(*_shapes()[:-3]).set_opacity(0.6)  # finite shapes (the cached kind)
     wide = Camera(frame_width=20.0)  # another matrix: its own entries

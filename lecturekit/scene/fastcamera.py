@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import cairo
 import numpy as np
 from manim import Camera, VMobject
 from manim.camera.camera import CAP_STYLE_MAP, LINE_JOIN_MAP
@@ -178,6 +179,15 @@ def _set_colour(camera: Camera, ctx: Any, rgbas: np.ndarray, vmobject: VMobject)
         camera.set_cairo_context_color(ctx, rgbas, vmobject)
 
 
+def _clear(rgbas: np.ndarray, over: bool) -> bool:
+    """Whether painting in ``rgbas`` leaves every pixel as it is: one colour of alpha 0, drawn
+    with Cairo's OVER operator (the result is the source, premultiplied to zero, plus the
+    destination times 1 - 0: the destination, exactly). Manim still fills a curve's empty
+    inside and strokes a shape's unseen outline; rasterising them was a fifth of the frames
+    of slide 9's rings, whose insides are empty."""
+    return over and len(rgbas) == 1 and rgbas[0, 3] == 0
+
+
 def display_multiple_non_background_colored_vmobjects(
     self: Camera, vmobjects: Any, pixel_array: np.ndarray
 ) -> None:
@@ -188,6 +198,7 @@ def display_multiple_non_background_colored_vmobjects(
         _original_display(self, _expand_marks(vmobjects), pixel_array)
         return
     ctx = self.get_cairo_context(pixel_array)
+    over = ctx.get_operator() == cairo.OPERATOR_OVER
     for vmobject in vmobjects:
         # A Marks (read from the instance: getattr on a mobject without it would go through
         # Mobject.__getattr__, a Python call per mobject and frame).
@@ -204,8 +215,9 @@ def display_multiple_non_background_colored_vmobjects(
             fill = vmobject.fill_rgbas
         except AttributeError:
             fill = np.zeros((1, 4))
-        _set_colour(self, ctx, fill, vmobject)
-        ctx.fill_preserve()
+        if not _clear(fill, over):
+            _set_colour(self, ctx, fill, vmobject)
+            ctx.fill_preserve()
         width = vmobject.stroke_width
         if isinstance(width, str):
             width = int(width)
@@ -216,6 +228,8 @@ def display_multiple_non_background_colored_vmobjects(
             stroke = vmobject.stroke_rgbas
         except AttributeError:
             stroke = np.zeros((1, 4))
+        if _clear(stroke, over):
+            continue
         _set_colour(self, ctx, stroke, vmobject)
         # (the same expression as Manim's, factor for factor)
         ctx.set_line_width(
@@ -274,6 +288,8 @@ def _display_marks(camera: Camera, ctx: Any, marks: Any, pixel_array: np.ndarray
         )
         ctx.set_line_join(LINE_JOIN_MAP[marks.joint_type])
         ctx.set_line_cap(CAP_STYLE_MAP[marks.cap_style])
+    over = ctx.get_operator() == cairo.OPERATOR_OVER
+    fill_seen, stroke_seen = not _clear(fill, over), width != 0 and not _clear(stroke, over)
     equal_2d = marks.consider_points_equals_2d
     curve_to, split_at = ctx.curve_to, iter(splits)
     next_split = next(split_at, None)
@@ -295,9 +311,10 @@ def _display_marks(camera: Camera, ctx: Any, marks: Any, pixel_array: np.ndarray
                 curve_to(xyz[j], xyz[j + 1], xyz[j + 3], xyz[j + 4], xyz[j + 6], xyz[j + 7])
             if equal_2d((xyz[3 * a], xyz[3 * a + 1]), (xyz[3 * b - 3], xyz[3 * b - 2])):
                 ctx.close_path()
-        ctx.set_source_rgba(blue, green, red, alpha)  # Manim's reversed rgb, as the surface
-        ctx.fill_preserve()
-        if width != 0:
+        if fill_seen:
+            ctx.set_source_rgba(blue, green, red, alpha)  # Manim's reversed rgb, as the surface
+            ctx.fill_preserve()
+        if stroke_seen:
             ctx.set_source_rgba(s_blue, s_green, s_red, s_alpha)
             ctx.stroke_preserve()
         start = end
