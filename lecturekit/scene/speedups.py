@@ -14,6 +14,7 @@ from types import ModuleType
 from . import (
     fastarrange,
     fastboundary,
+    fastbrace,
     fastcamera,
     fastcopy,
     fastcritical,
@@ -21,6 +22,7 @@ from . import (
     fastinterp,
     fastlength,
     fastnumberline,
+    fastrotation,
     fastsplit,
     fastupdate,
     fastwriter,
@@ -36,6 +38,8 @@ MODULES: tuple[ModuleType, ...] = (
     fastcritical,  # a point of a bounding box from one minimum and maximum, not six columns
     fastlength,  # a width or height from one minimum and maximum, not two walks of the family
     fastarrange,  # a group arranged from each part's box read once, not twice per pair
+    fastbrace,  # a brace's path from two parses made once, not a parse per brace
+    fastrotation,  # a rotation matrix computed once per angle and axis
     fastnumberline,  # arrays of axis values to points without np.vstack
     fastupdate,  # Mobject.update asking each updater's signature once, not every frame
     fastwriter,  # a held frame converted to yuv420p once, not once per repeat
