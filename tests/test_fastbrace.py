@@ -80,3 +80,6 @@ def test_between_points_and_the_path_object(manims_brace):
     assert np.abs(ours.points - manims.points).max() < 1e-12
     # anything else asked of the path is asked of the parsed path
     assert len(list(ours.path_obj.segments())) == len(list(manims.path_obj.segments()))
+    copied = ours.copy()
+    assert type(copied.path_obj) is fastbrace._BracePath
+    assert copied.points.tobytes() == ours.points.tobytes()

@@ -14,6 +14,7 @@ def test_same_matrices_as_manims():
     rng = np.random.default_rng(3)
     cases = [(PI / 2, OUT), (PI, RIGHT), (-PI / 2, OUT), (0.3, [1, 2, 3]), (2, np.array([0, 1, 0]))]
     cases += [(float(a), rng.normal(size=3)) for a in rng.uniform(-7, 7, 20)]
+    fastrotation._seen.clear()
     for angle, axis in cases:
         for homogeneous in (False, True):
             expected = fastrotation._original(angle, axis, homogeneous)

@@ -66,6 +66,8 @@ class _BracePath:
         """A brace has no arcs (``VMobjectFromSVGPath.__init__`` asks)."""
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy and pickle protocols: a plain object's
+            raise AttributeError(name)
         parsed = se.Path(_PATH_TEMPLATE.format(self.length, -self.length))
         parsed.approximate_arcs_with_quads()
         return getattr(parsed, name)
