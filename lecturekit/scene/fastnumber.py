@@ -109,13 +109,19 @@ def _colours_set(number: DecimalNumber) -> bool:
         or background[0, 3] != number.background_stroke_opacity
     ):
         return False
+    # Compared as bytes (one row of four floats each, checked above): equal bytes are equal
+    # colours, and a -0.0 where the number has 0.0 only sends the call to Manim's way.
+    wanted = (fill.tobytes(), stroke.tobytes(), background.tobytes())
     for m in family[1:]:
         if (
             m.stroke_width != number.stroke_width
             or m.background_stroke_width != number.background_stroke_width
-            or not np.array_equal(m.fill_rgbas, fill)
-            or not np.array_equal(m.stroke_rgbas, stroke)
-            or not np.array_equal(m.background_stroke_rgbas, background)
+            or (
+                m.fill_rgbas.tobytes(),
+                m.stroke_rgbas.tobytes(),
+                m.background_stroke_rgbas.tobytes(),
+            )
+            != wanted
         ):
             return False
     return True
