@@ -31,6 +31,7 @@ import numpy as np
 from manim import DEFAULT_MOBJECT_TO_MOBJECT_BUFFER, RIGHT, Mobject, VMobject
 
 from . import fastboundary
+from .fastcritical import box_point
 from .fastfamily import with_points
 
 _original = Mobject.arrange
@@ -86,20 +87,6 @@ class _Part:
         self.low, self.high = self.low + vector, self.high + vector
 
 
-def _pick(low: np.ndarray, high: np.ndarray, direction: np.ndarray) -> np.ndarray:
-    """``get_critical_point(direction)`` of the box (low, high), as Manim picks it."""
-    result = np.zeros(len(low))
-    for dim in range(len(low)):
-        key = direction[dim]
-        if key < 0:
-            result[dim] = low[dim]
-        elif key == 0:
-            result[dim] = (low[dim] + high[dim]) / 2
-        else:
-            result[dim] = high[dim]
-    return result
-
-
 def arrange(
     self: Mobject,
     direction=RIGHT,
@@ -123,14 +110,14 @@ def arrange(
         return _original(self, direction, buff, center, **kwargs)
     direction = np.asarray(direction)
     for before, part in zip(measured, measured[1:], strict=False):
-        target = _pick(before.low, before.high, direction)
-        point = _pick(part.low, part.high, -direction)
+        target = box_point(before.low, before.high, direction, len(before.low))
+        point = box_point(part.low, part.high, -direction, len(part.low))
         part.shift((target - point + buff * direction) * _MASK)
     if center:
         if isinstance(self, VMobject):  # its box: its parts' anchors, i.e. their boxes
             low = np.min([part.low for part in measured], axis=0)
             high = np.max([part.high for part in measured], axis=0)
-            vector = -_pick(low, high, np.zeros(len(low)))
+            vector = -box_point(low, high, np.zeros(len(low)), len(low))
         else:  # a Group's box is all its points, handles too: measured as Manim does
             vector = -self.get_center()
         for part in measured:

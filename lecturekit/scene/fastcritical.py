@@ -34,16 +34,22 @@ def get_critical_point(self: Mobject, direction) -> np.ndarray:
     points = np.asarray(points)
     if points.ndim != 2 or points.shape[1] < self.dim:
         return _original(self, direction)
-    low, high = points.min(axis=0), points.max(axis=0)
-    result = np.zeros(self.dim)
-    for dim in range(self.dim):
-        key = direction[dim]
+    return box_point(points.min(axis=0), points.max(axis=0), direction, self.dim)
+
+
+def box_point(low: np.ndarray, high: np.ndarray, direction, dim: int = 3) -> np.ndarray:
+    """The point of the box (``low``, ``high``) along ``direction``, coordinate by coordinate
+    as Manim's ``get_extremum_along_dim`` picks it: the minimum below zero, the mean at zero,
+    the maximum otherwise (a NaN component included)."""
+    result = np.zeros(dim)
+    for d in range(dim):
+        key = direction[d]
         if key < 0:
-            result[dim] = low[dim]
+            result[d] = low[d]
         elif key == 0:
-            result[dim] = (low[dim] + high[dim]) / 2
+            result[d] = (low[d] + high[d]) / 2
         else:
-            result[dim] = high[dim]
+            result[d] = high[d]
     return result
 
 
