@@ -139,3 +139,58 @@ def test_the_batch_is_what_runs():
     # The plain parts were interpolated together: their points are slices of one array.
     bases = {id(dot.points.base) for dot in group[:20]}
     assert len(bases) == 1 and group[0].points.base is not None
+
+
+def _frames(make: Callable[[VGroup], Animation], picture: VGroup, count: int) -> list:
+    """Every frame of ``make(picture)``, with Animation.update_mobjects between them (which
+    runs the starting copy's and target's updaters, as a scene does)."""
+    animation = make(picture)
+    animation.begin()
+    frames = []
+    for k in range(count):
+        animation.update_mobjects(1 / 15)
+        animation.interpolate(k / (count - 1))
+        frames.append(_describe(animation.mobject))
+    return frames
+
+
+def _drift(mobject: VGroup, dt: float) -> None:
+    mobject.shift(dt * RIGHT)
+
+
+def _drifting() -> VGroup:
+    """Dots whose updater moves them a little on every call (the starting copy keeps it)."""
+    return _dots(16).add_updater(_drift)
+
+
+@pytest.mark.parametrize(
+    ("make", "build"),
+    [
+        (lambda m: FadeOut(m, shift=0.3 * DOWN, lag_ratio=0.1), _mixed),
+        (lambda m: ReplacementTransform(m, _rings(len(m))), _dots),
+        (lambda m: FadeOut(m, rate_func=rate_functions.there_and_back), _dots),
+        # Starts that change between frames: the rows are joined again every frame.
+        (lambda m: FadeOut(m, shift=0.2 * UP), _drifting),
+    ],
+    ids=["lagged fade", "dots into rings", "there and back", "starts with an updater"],
+)
+def test_frames_with_rows_kept_between_them(both_ways, make, build):
+    fastinterp.uninstall()
+    expected = _frames(make, build(), 12)
+    fastinterp.install()
+    assert _frames(make, build(), 12) == expected
+
+
+def test_rows_are_joined_once_per_animation(monkeypatch):
+    """Not vacuous: the joined rows are kept from frame to frame, and joined again when a
+    start has an updater."""
+    joins = []
+    real = fastinterp._joined
+    monkeypatch.setattr(fastinterp, "_joined", lambda *a: joins.append(a[2]) or real(*a))
+    fastinterp.install()
+    for build, per_frame in ((_dots, False), (_drifting, True)):
+        joins.clear()
+        frames = _frames(lambda m: FadeOut(m, shift=0.2 * UP), build(), 10)
+        assert len(frames) == 10
+        rounds = joins.count("points")
+        assert rounds == (10 + 1 if per_frame else 1), (build.__name__, rounds)

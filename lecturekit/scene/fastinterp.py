@@ -9,7 +9,10 @@ hundreds of dots and rings makes thousands of these small NumPy calls a frame.
 :func:`install` puts a batched path in front of ``Transform.interpolate_mobject``: each part's
 alpha still comes from the animation's own ``get_sub_alpha`` (lag, rate function), then every
 part's points and colour arrays are joined into one array per attribute, interpolated with
-the same formula and handed back, part by part, as slices. The arithmetic is the same
+the same formula and handed back, part by part, as slices. The joined start and target rows
+are kept from frame to frame (they are the animation's own copies) and the new values computed
+into buffers kept with them, so a frame joins nothing and allocates no array of that size (a
+fade of 600 rings: see BENCHMARKS.md). The arithmetic is the same
 elementwise float64 operations in the same order, so every number is equal to Manim's
 (``tests/test_fastinterp.py`` compares bytes); at alpha 1 a part takes copies of the target's
 style, as Manim's does. Anything the batch cannot vouch for goes Manim's way: an animation
@@ -136,6 +139,50 @@ def batched_interpolate_mobject(self: Transform, alpha: float) -> None:
     rows()
 
 
+class _Rows:
+    """The start and end rows of an animation's batched parts, each attribute's joined into
+    one array, and the buffers the new values are computed in (the parts hold slices of them).
+
+    Kept by the animation from frame to frame while its parts, starts and targets are the same
+    objects and nothing in the families of its starting copy and target copy has an updater:
+    those copies are the animation's own, which only their updaters change (``Animation.
+    update_mobjects`` runs them every frame), so their rows stay what they were when joined.
+    """
+
+    def __init__(self, animation: Transform, parts: list, starts: list, ends: list) -> None:
+        self.parts, self.starts, self.ends = parts, starts, ends
+        # name, joined starts, joined ends, row counts, result, scratch, each part's slice
+        self.arrays: list[
+            tuple[str, np.ndarray, np.ndarray, list[int], np.ndarray, np.ndarray, list[np.ndarray]]
+        ] = []
+        for name in _ROW_ARRAYS:
+            first, last, lengths = _joined(starts, ends, name)
+            result = np.empty_like(first)
+            offsets = np.cumsum([0, *lengths]).tolist()
+            views = [result[a:b] for a, b in zip(offsets, offsets[1:], strict=False)]
+            self.arrays.append((name, first, last, lengths, result, np.empty_like(first), views))
+        self.first_direction = np.array([m.sheen_direction for m in starts], dtype=float)
+        self.last_direction = np.array([m.sheen_direction for m in ends], dtype=float)
+        if self.first_direction.shape != (len(parts), 3) or (
+            self.last_direction.shape != self.first_direction.shape
+        ):
+            raise ValueError("sheen_direction")
+        self.scalars = []
+        for name in _SCALARS:
+            values = np.array([getattr(m, name) for m in starts], dtype=float)
+            targets = np.array([getattr(m, name) for m in ends], dtype=float)
+            if values.shape != (len(parts),) or targets.shape != values.shape:
+                raise ValueError(name)
+            self.scalars.append((name, values, targets))
+        # (The whole families: an updater of a group moves its parts.)
+        roots = (animation.starting_mobject, animation.target_copy)
+        self.fixed = not any(m.updaters for root in roots for m in root.get_family())
+
+    def holds_for(self, parts: list, starts: list, ends: list) -> bool:
+        """Whether these rows are still those of ``parts`` going from ``starts`` to ``ends``."""
+        return self.fixed and parts == self.parts and starts == self.starts and ends == self.ends
+
+
 def _interpolate_rows(
     animation: Transform, families: list, batch: list[int], alphas: list[float]
 ) -> Callable[[], None]:
@@ -144,35 +191,33 @@ def _interpolate_rows(
     parts = [families[i][0] for i in batch]
     starts = [families[i][1] for i in batch]
     ends = [families[i][2] for i in batch]
+    rows = getattr(animation, "_lecturekit_rows", None)
+    if rows is None or not rows.holds_for(parts, starts, ends):
+        rows = _Rows(
+            animation, parts, starts, ends
+        )  # ValueError when shapes differ: nothing changed
+        animation._lecturekit_rows = rows if rows.fixed else None
     part_alphas = [alphas[i] for i in batch]
     one_alpha = part_alphas.count(part_alphas[0]) == len(part_alphas)
     column = np.array(part_alphas, dtype=float)[:, None]
 
-    results = []
-    for name in _ROW_ARRAYS:
-        first, last, lengths = _joined(starts, ends, name)
+    for _name, first, last, lengths, result, scratch, _views in rows.arrays:
         weight = part_alphas[0] if one_alpha else np.repeat(column, lengths, axis=0)
-        # Manim's formula, (1 - a) * start + a * end, elementwise on the joined rows.
-        results.append((name, straight_interpolate(first, last, weight), lengths))
-    first = np.array([m.sheen_direction for m in starts], dtype=float)
-    last = np.array([m.sheen_direction for m in ends], dtype=float)
-    if first.shape != (len(parts), 3) or last.shape != first.shape:
-        raise ValueError("sheen_direction")
-    directions = straight_interpolate(first, last, column)
-    scalars = []
-    for name in _SCALARS:
-        values = np.array([getattr(m, name) for m in starts], dtype=float)
-        targets = np.array([getattr(m, name) for m in ends], dtype=float)
-        if values.shape != (len(parts),) or targets.shape != values.shape:
-            raise ValueError(name)
-        scalars.append((name, straight_interpolate(values, targets, column[:, 0]).tolist()))
+        # Manim's formula, (1 - a) * start + a * end, elementwise on the joined rows (into
+        # the buffers: the same operations without new arrays of that size every frame).
+        np.multiply(first, 1 - weight, out=result)
+        np.multiply(last, weight, out=scratch)
+        np.add(result, scratch, out=result)
+    directions = straight_interpolate(rows.first_direction, rows.last_direction, column)
+    scalars = [
+        (name, straight_interpolate(values, targets, column[:, 0]).tolist())
+        for name, values, targets in rows.scalars
+    ]
 
     def hand_out() -> None:
-        for name, joined, lengths in results:
-            offset = 0
-            for part, length in zip(parts, lengths, strict=True):
-                setattr(part, name, joined[offset : offset + length])
-                offset += length
+        for name, *_, views in rows.arrays:
+            for part, view in zip(parts, views, strict=True):
+                setattr(part, name, view)
         for part, direction in zip(parts, directions, strict=True):
             part.sheen_direction = direction
         for name, values in scalars:
