@@ -19,6 +19,7 @@ from . import (
     fastcopy,
     fastcritical,
     fastfamily,
+    fastglyph,
     fastinterp,
     fastlength,
     fastnumberline,
@@ -39,6 +40,7 @@ MODULES: tuple[ModuleType, ...] = (
     fastlength,  # a width or height from one minimum and maximum, not two walks of the family
     fastarrange,  # a group arranged from each part's box read once, not twice per pair
     fastbrace,  # a brace's path from two parses made once, not a parse per brace
+    fastglyph,  # a glyph's outline parsed once per process, not once per use in a formula
     fastrotation,  # a rotation matrix computed once per angle and axis
     fastnumberline,  # arrays of axis values to points without np.vstack
     fastupdate,  # Mobject.update asking each updater's signature once, not every frame
