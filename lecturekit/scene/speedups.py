@@ -23,6 +23,7 @@ from . import (
     fastinterp,
     fastlength,
     fastnumberline,
+    fastrgba,
     fastrotation,
     fastsplit,
     fastupdate,
@@ -42,6 +43,7 @@ MODULES: tuple[ModuleType, ...] = (
     fastbrace,  # a brace's path from two parses made once, not a parse per brace
     fastglyph,  # a glyph's outline parsed once per process, not once per use in a formula
     fastrotation,  # a rotation matrix computed once per angle and axis
+    fastrgba,  # a VMobject's colour rows computed once per colour, opacity and sheen
     fastnumberline,  # arrays of axis values to points without np.vstack
     fastupdate,  # Mobject.update asking each updater's signature once, not every frame
     fastwriter,  # a held frame converted to yuv420p once, not once per repeat
