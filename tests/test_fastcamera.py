@@ -172,3 +172,32 @@ def test_paths_replayed_from_the_cache_are_the_same(manims_camera):
     moved = Camera()
     moved.capture_mobjects([picture])
     assert not np.array_equal(moved.pixel_array, expected.pixel_array)
+
+
+def test_display_kind_remembered_per_class_is_manims():
+    """Camera.type_or_raise remembered per class: Manim's answer for each kind of mobject,
+    and Manim's TypeError, every time, for one it cannot draw."""
+    from manim import Group, ImageMobject, Mobject, PMobject
+
+    camera = Camera()
+    mobjects = [
+        Dot(),
+        MathTex("x")[0][0],
+        VGroup(),
+        Mobject(),
+        Group(),
+        PMobject(),
+        ImageMobject(np.zeros((2, 2, 4), np.uint8)),
+        Axes(),
+    ]
+    fastcamera.uninstall()
+    try:
+        expected = [camera.type_or_raise(m) for m in mobjects]
+    finally:
+        fastcamera.install()
+    for _ in range(2):
+        assert [camera.type_or_raise(m) for m in mobjects] == expected
+    assert len(set(expected)) == 4  # every display class appears
+    for _ in range(2):
+        with pytest.raises(TypeError, match="not supported"):
+            camera.type_or_raise(object())

@@ -33,6 +33,7 @@ from manim.camera.camera import CAP_STYLE_MAP, LINE_JOIN_MAP
 
 _original = Camera.set_cairo_context_path
 _original_display = Camera.display_multiple_non_background_colored_vmobjects
+_original_type = Camera.type_or_raise
 # The camera's drawing steps the fast loop stands in for; a subclass that changes one of them
 # (or a mobject class that changes what they read) is drawn Manim's way.
 _CAMERA_STEPS = (
@@ -320,9 +321,29 @@ def _display_marks(camera: Camera, ctx: Any, marks: Any, pixel_array: np.ndarray
         start = end
 
 
+# Mobject class -> the display class Camera.type_or_raise finds for it.
+_display_kinds: dict[type, type] = {}
+
+
+def type_or_raise(self: Camera, mobject: Any) -> type:
+    """``Camera.type_or_raise``, remembered per mobject class: Manim builds its table of
+    display classes (VMobject, PMobject, AbstractImageMobject, Mobject) and tests them in
+    turn with ``isinstance`` for every mobject of every frame, an answer that depends only on
+    the mobject's class (a class it cannot draw raises, as Manim's does, every time). The
+    table it leaves on the camera (``display_funcs``, which ``capture_mobjects`` reads) is
+    the one of the camera's first call: the camera's own bound methods."""
+    kind = type(mobject)
+    found = _display_kinds.get(kind)
+    if found is None or "display_funcs" not in self.__dict__:
+        found = _original_type(self, mobject)
+        _display_kinds[kind] = found
+    return found
+
+
 def install() -> None:
     """Trace paths and draw VMobjects the fast way for every Cairo camera (idempotent)."""
     Camera.set_cairo_context_path = set_cairo_context_path  # type: ignore[method-assign]
+    Camera.type_or_raise = type_or_raise  # type: ignore[method-assign]
     Camera.display_multiple_non_background_colored_vmobjects = (  # type: ignore[method-assign]
         display_multiple_non_background_colored_vmobjects
     )
@@ -331,6 +352,7 @@ def install() -> None:
 def uninstall() -> None:
     """Back to Manim's methods."""
     Camera.set_cairo_context_path = _original  # type: ignore[method-assign]
+    Camera.type_or_raise = _original_type  # type: ignore[method-assign]
     Camera.display_multiple_non_background_colored_vmobjects = (  # type: ignore[method-assign]
         _original_display
     )
