@@ -143,3 +143,24 @@ def test_copies_place_shapes_as_their_constructors_do():
     assert np.array_equal(_pixels(copied), _pixels(VGroup(*_rings())))
     with pytest.raises(MarksError, match="offsets"):
         Marks.copies(ring, np.zeros((0, 3)))
+
+
+def test_marks_that_hold_still_are_replayed_with_the_same_pixels():
+    """A fade: the same points frame after frame, traced twice, then each shape replayed from
+    its kept path; a move afterwards is traced again. Every frame equals the shapes' own."""
+    camera = Camera()
+
+    def frame(picture, opacity, shift=0.0):
+        picture.set_opacity(opacity).shift([shift, 0, 0])
+        camera.reset()
+        camera.capture_mobjects([picture])
+        return camera.pixel_array.copy()
+
+    group, marks = VGroup(*_rings()), Marks(_rings())
+    steps = [(1.0, 0.0), (0.8, 0.0), (0.6, 0.0), (0.4, 0.0), (0.4, 0.25), (0.3, 0.0)]
+    for k, (opacity, shift) in enumerate(steps):
+        expected = frame(group, opacity, shift)
+        assert np.array_equal(frame(marks, opacity, shift), expected), k
+        kept = fastcamera._MARKS_PATHS[marks].paths
+        # Not vacuous: paths kept from the second frame of the same points on.
+        assert (kept is not None) == (k in (1, 2, 3, 5)), k

@@ -24,6 +24,8 @@ that changes one of those steps is drawn Manim's way. 800 dots and rings and a f
 from __future__ import annotations
 
 import math
+import weakref
+from dataclasses import dataclass
 from typing import Any
 
 import cairo
@@ -254,29 +256,62 @@ def _expand_marks(vmobjects: Any) -> list[VMobject]:
     return out
 
 
+@dataclass
+class _MarksPaths:
+    """What a Marks was traced from last (its points, shapes, tolerance and the context's
+    matrix) and, from its second tracing of the same, each shape's path in device space."""
+
+    points: np.ndarray
+    piece_ends: tuple
+    atol: float
+    matrix: tuple
+    paths: list | None = None
+
+
+# Per Marks, weakly (a Marks that is gone takes its paths with it).
+_MARKS_PATHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _display_marks(camera: Camera, ctx: Any, marks: Any, pixel_array: np.ndarray) -> None:
     """Draw a :class:`~lecturekit.scene.marks.Marks` shape by shape: for each shape the Cairo
     calls the loop above makes for a separate VMobject of the same points and style (the line
-    width, join and cap, which nothing between two shapes changes, set once before them)."""
+    width, join and cap, which nothing between two shapes changes, set once before them).
+
+    Marks whose points hold still while their colours change (a fade) are traced twice, then
+    each shape's path is replayed from Cairo's own copy, as a path that holds still above."""
     marks.check()
     points = marks.points
     fill, stroke = marks.fill_rgbas, marks.stroke_rgbas
-    xyz = points.ravel().tolist()
     if (
         len(fill) != 1
         or len(stroke) != 1  # a gradient: drawn per shape by Manim's colour code
         or max(0.0, marks.background_stroke_width) != 0
         or not _plain(camera, marks)
-        or not math.isfinite(sum(xyz))
     ):
         display_multiple_non_background_colored_vmobjects(camera, marks.pieces(), pixel_array)
         return
-    # Manim's rule for where a path starts a new piece, over all shapes at once (a shape's
-    # own boundaries are where a new path starts anyway).
     atol = marks.tolerance_for_point_equality
-    ends, starts = points[3:-1:4, :2], points[4::4, :2]
-    close = (np.abs(ends - starts) <= atol + _RTOL * np.abs(starts)).all(axis=1)
-    splits = ((np.flatnonzero(~close) + 1) * 4).tolist()
+    matrix = tuple(ctx.get_matrix())
+    last = _MARKS_PATHS.get(marks)
+    still = (
+        last is not None
+        and last.matrix == matrix
+        and last.atol == atol
+        and last.piece_ends == marks.piece_ends
+        and last.points.shape == points.shape
+        and np.array_equal(last.points, points)
+    )
+    paths = last.paths if still else None
+    xyz: list[float] = []
+    if paths is None:
+        xyz = points.ravel().tolist()
+        if not math.isfinite(sum(xyz)):
+            display_multiple_non_background_colored_vmobjects(camera, marks.pieces(), pixel_array)
+            return
+        if still:  # the second tracing of the same: keep each shape's path
+            last.paths = paths = []
+        else:
+            _MARKS_PATHS[marks] = _MarksPaths(points.copy(), marks.piece_ends, atol, matrix)
     red, green, blue, alpha = fill[0].tolist()
     s_red, s_green, s_blue, s_alpha = stroke[0].tolist()
     width = marks.stroke_width
@@ -291,6 +326,21 @@ def _display_marks(camera: Camera, ctx: Any, marks: Any, pixel_array: np.ndarray
         ctx.set_line_cap(CAP_STYLE_MAP[marks.cap_style])
     over = ctx.get_operator() == cairo.OPERATOR_OVER
     fill_seen, stroke_seen = not _clear(fill, over), width != 0 and not _clear(stroke, over)
+    if paths and len(paths) == len(marks.piece_ends):
+        for path in paths:
+            _replay(ctx, path)
+            if fill_seen:
+                ctx.set_source_rgba(blue, green, red, alpha)
+                ctx.fill_preserve()
+            if stroke_seen:
+                ctx.set_source_rgba(s_blue, s_green, s_red, s_alpha)
+                ctx.stroke_preserve()
+        return
+    # Manim's rule for where a path starts a new piece, over all shapes at once (a shape's
+    # own boundaries are where a new path starts anyway).
+    ends, starts = points[3:-1:4, :2], points[4::4, :2]
+    close = (np.abs(ends - starts) <= atol + _RTOL * np.abs(starts)).all(axis=1)
+    splits = ((np.flatnonzero(~close) + 1) * 4).tolist()
     equal_2d = marks.consider_points_equals_2d
     curve_to, split_at = ctx.curve_to, iter(splits)
     next_split = next(split_at, None)
@@ -312,6 +362,11 @@ def _display_marks(camera: Camera, ctx: Any, marks: Any, pixel_array: np.ndarray
                 curve_to(xyz[j], xyz[j + 1], xyz[j + 3], xyz[j + 4], xyz[j + 6], xyz[j + 7])
             if equal_2d((xyz[3 * a], xyz[3 * a + 1]), (xyz[3 * b - 3], xyz[3 * b - 2])):
                 ctx.close_path()
+        if paths is not None:
+            ctx.save()
+            ctx.identity_matrix()
+            paths.append(ctx.copy_path())
+            ctx.restore()
         if fill_seen:
             ctx.set_source_rgba(blue, green, red, alpha)  # Manim's reversed rgb, as the surface
             ctx.fill_preserve()
