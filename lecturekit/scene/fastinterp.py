@@ -193,9 +193,8 @@ def _interpolate_rows(
     ends = [families[i][2] for i in batch]
     rows = getattr(animation, "_lecturekit_rows", None)
     if rows is None or not rows.holds_for(parts, starts, ends):
-        rows = _Rows(
-            animation, parts, starts, ends
-        )  # ValueError when shapes differ: nothing changed
+        # (A ValueError here, shapes that differ, leaves every part as it was.)
+        rows = _Rows(animation, parts, starts, ends)
         animation._lecturekit_rows = rows if rows.fixed else None
     part_alphas = [alphas[i] for i in batch]
     one_alpha = part_alphas.count(part_alphas[0]) == len(part_alphas)

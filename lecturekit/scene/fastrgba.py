@@ -2,7 +2,7 @@
 
 Every VMobject Manim makes computes three colour arrays (fill, stroke, background stroke) in
 ``VMobject.generate_rgbas_array``: it parses the colour into a new ``ManimColor``, pairs
-colours with opacities (``make_even``) and builds a NumPy array, about 13 us a call. A
+colours with opacities (``make_even``) and builds a NumPy array, 5 to 13 us a call. A
 formula makes a VMobject per glyph and a VGroup per SVG element, each calling it three times
 or more; a live number or brace rebuilt on every frame does the same.
 
