@@ -118,10 +118,16 @@ def _keep(ctx: Any, key: tuple) -> None:
         return
     if len(_PATHS) >= _CACHE_LIMIT:
         _PATHS.clear()
+    _PATHS[key] = _device_copy(ctx)
+
+
+def _device_copy(ctx: Any) -> Any:
+    """Cairo's copy of the current path in device space (what :func:`_replay` appends)."""
     ctx.save()
     ctx.identity_matrix()
-    _PATHS[key] = ctx.copy_path()
+    path = ctx.copy_path()
     ctx.restore()
+    return path
 
 
 def set_cairo_context_path(self: Camera, ctx: Any, vmobject: VMobject) -> Camera:
@@ -363,10 +369,7 @@ def _display_marks(camera: Camera, ctx: Any, marks: Any, pixel_array: np.ndarray
             if equal_2d((xyz[3 * a], xyz[3 * a + 1]), (xyz[3 * b - 3], xyz[3 * b - 2])):
                 ctx.close_path()
         if paths is not None:
-            ctx.save()
-            ctx.identity_matrix()
-            paths.append(ctx.copy_path())
-            ctx.restore()
+            paths.append(_device_copy(ctx))
         if fill_seen:
             ctx.set_source_rgba(blue, green, red, alpha)  # Manim's reversed rgb, as the surface
             ctx.fill_preserve()
