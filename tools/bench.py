@@ -408,7 +408,8 @@ def _measure_frames(
         "",
         "Each scene rendered alone by `manim render` with the pipeline's flags, timed around "
         "`Scene.render` (LaTeX not counted); the floor is a static frame (Axes, a long `MathTex`, one "
-        "curve) held for 50 s, rendered the same way in the same session "
+        "curve) held for 50 s, rendered the same way in the same session, before the first "
+        "scene and after each; a scene's ratio is to the floors beside it "
         "(`tools/frame_cost.py`).",
         "",
         *(t.markdown() for t in tables),

@@ -11,7 +11,10 @@ Manim's own CLI, in a process of its own, with the pipeline's flags (``render.py
 The **floor** is a scene that only holds a static frame (Axes, a long ``MathTex``, one curve)
 for 50 s, rendered the same way in the same session: its cost per frame is what encoding and
 writing a frame costs with nothing to draw. The ratio scene / floor is what the scene's own
-work (building, copying, updating and drawing mobjects) adds.
+work (building, copying, updating and drawing mobjects) adds. The floor is rendered before the
+first scene and after every scene, and each scene is divided by the mean of the two floors
+beside it: a machine whose speed drifts by 10-20 % within minutes (shared cores) moves a scene
+and its own floor together, where one floor for the whole run would move the ratio instead.
 
 LaTeX is not counted: the time spent making formulas' SVGs (``tex_to_svg_file``: LaTeX and
 dvisvgm on a first render, a file lookup after) is subtracted from the wall time, so the times
@@ -303,26 +306,44 @@ class Table:
     quality: str
     floor: list[Measure] = field(default_factory=list)
     scenes: dict[str, list[Measure]] = field(default_factory=dict)
+    # Per scene and round: the mean cost per frame of the floors rendered just before and
+    # just after it.
+    beside: dict[str, list[float]] = field(default_factory=dict)
     splits: dict[str, Split] = field(default_factory=dict)
     load: list[float] = field(default_factory=list)
 
+    def add(self, name: str, scene: Measure, before: Measure, after: Measure) -> None:
+        """Record one render of a scene with the floors rendered beside it."""
+        self.scenes.setdefault(name, []).append(scene)
+        self.beside.setdefault(name, []).append((before.ms_per_frame + after.ms_per_frame) / 2)
+
     def floor_ms(self) -> float:
-        """Median floor cost per frame."""
+        """Median floor cost per frame over the whole run."""
         return statistics.median(m.ms_per_frame for m in self.floor)
 
     def scene_ms(self, name: str) -> float:
         """Median cost per frame of one scene."""
         return statistics.median(m.ms_per_frame for m in self.scenes[name])
 
+    def beside_ms(self, name: str) -> float:
+        """Median cost per frame of the floors beside one scene."""
+        return statistics.median(self.beside[name])
+
     def ratios(self) -> dict[str, float]:
-        """Scene cost per frame over the floor's."""
-        return {n: self.scene_ms(n) / self.floor_ms() for n in self.scenes}
+        """Scene cost per frame over its own floor's (median over rounds)."""
+        return {
+            n: statistics.median(
+                m.ms_per_frame / f for m, f in zip(ms, self.beside[n], strict=True)
+            )
+            for n, ms in self.scenes.items()
+        }
 
     def lecture_ratio(self) -> float:
-        """The whole lecture's cost per frame (all frames, all scenes) over the floor's."""
+        """The whole lecture's render time over what its frames cost at the floor, each
+        scene's frames at the floor beside it."""
         wall = sum(statistics.median(m.wall for m in ms) for ms in self.scenes.values())
-        frames = sum(ms[0].frames for ms in self.scenes.values())
-        return 1000 * wall / frames / self.floor_ms()
+        at_floor = sum(ms[0].frames * self.beside_ms(n) / 1000 for n, ms in self.scenes.items())
+        return wall / at_floor
 
     def markdown(self) -> str:
         """The per-scene table (and the splits) in Markdown."""
@@ -330,27 +351,29 @@ class Table:
         lines = [
             f"### {q.height}p{q.fps} (`--quality {self.quality}`)",
             "",
-            f"Floor (static frame held {FLOOR_SECONDS} s, same flags): "
-            f"**{self.floor_ms():.1f} ms per frame** "
-            f"({', '.join(f'{m.ms_per_frame:.1f}' for m in self.floor)}). "
-            f"1-minute load average during the scenes: "
+            f"Floor (static frame held {FLOOR_SECONDS} s, same flags, rendered before the "
+            f"first scene and after each): median **{self.floor_ms():.1f} ms per frame**, "
+            f"{min(m.ms_per_frame for m in self.floor):.1f}-"
+            f"{max(m.ms_per_frame for m in self.floor):.1f}. Each scene is divided by the mean "
+            f"of the two floors beside it. 1-minute load average during the scenes: "
             f"{min(self.load):.1f}-{max(self.load):.1f}.",
             "",
-            "| Scene | Frames | Render, s | ms per frame | x floor |",
-            "|---|---|---|---|---|",
+            "| Scene | Frames | Render, s | ms per frame | floor beside, ms | x floor |",
+            "|---|---|---|---|---|---|",
         ]
         ratios = self.ratios()
         for name, ms in self.scenes.items():
             wall = statistics.median(m.wall for m in ms)
             lines.append(
                 f"| {name} | {ms[0].frames} | {wall:.1f} | {self.scene_ms(name):.1f} "
-                f"| {ratios[name]:.2f} |"
+                f"| {self.beside_ms(name):.1f} | {ratios[name]:.2f} |"
             )
         frames = sum(ms[0].frames for ms in self.scenes.values())
         wall = sum(statistics.median(m.wall for m in ms) for ms in self.scenes.values())
+        at_floor = sum(ms[0].frames * self.beside_ms(n) for n, ms in self.scenes.items())
         lines.append(
             f"| **whole lecture** | {frames} | {wall:.1f} | {1000 * wall / frames:.1f} "
-            f"| **{self.lecture_ratio():.2f}** |"
+            f"| {at_floor / frames:.1f} | **{self.lecture_ratio():.2f}** |"
         )
         if self.splits:
             lines += [
@@ -382,22 +405,27 @@ def measure(
     log: Callable[[str], None] = print,
     media: Path | None = None,
 ) -> list[Table]:
-    """Per quality: floor, every scene, floor again (``runs`` rounds), and a profile of the
-    ``profile`` scenes with the highest ratio."""
+    """Per quality (``runs`` rounds): the floor, then each scene followed by the floor again;
+    then a profile of the ``profile`` scenes with the highest ratio."""
     session = Session(tree, log, media)
     tables = []
     for quality in qualities:
         table = Table(quality)
         for k in range(runs):
             log(f"[{quality} {k + 1}/{runs}] floor")
-            table.floor.append(session.run(session.floor, FLOOR_CLASS, quality))
+            before = session.run(session.floor, FLOOR_CLASS, quality)
+            table.floor.append(before)
             for spec in specs:
                 m = session.run(spec.path, spec.class_name, quality)
-                table.scenes.setdefault(spec.class_name, []).append(m)
                 table.load.append(os.getloadavg()[0])
-                log(f"  {spec.class_name}: {m.frames} frames, {m.ms_per_frame:.1f} ms/frame")
-            table.floor.append(session.run(session.floor, FLOOR_CLASS, quality))
-            log(f"  floor: {table.floor_ms():.1f} ms/frame")
+                after = session.run(session.floor, FLOOR_CLASS, quality)
+                table.floor.append(after)
+                table.add(spec.class_name, m, before, after)
+                log(
+                    f"  {spec.class_name}: {m.frames} frames, {m.ms_per_frame:.1f} ms/frame "
+                    f"(floors beside it {before.ms_per_frame:.1f}, {after.ms_per_frame:.1f})"
+                )
+                before = after
         ratios = table.ratios()
         for name in sorted(ratios, key=ratios.get, reverse=True)[:profile]:
             spec = next(s for s in specs if s.class_name == name)
