@@ -375,8 +375,10 @@ def run_benchmark(
                 )
         write_text_atomic(output, report.markdown())
         if frame_qualities:
-            # ~3x (720p30) and ~10x (1080p60) the low-quality --jobs 1 render, plus profiles.
-            factor = sum({"medium": 4.0, "high": 12.0}.get(q, 12.0) for q in frame_qualities)
+            # Estimates: ~5x (720p30) and ~15x (1080p60) the low-quality --jobs 1 render, plus
+            # profiles, plus a floor after every scene (13 x 50 s held: ~3 min at 720p30,
+            # ~20 min at 1080p60 on a 2-core machine).
+            factor = sum({"medium": 7.0, "high": 22.0}.get(q, 22.0) for q in frame_qualities)
             expected = factor * report.full_j1.median
             if budget.fits(expected):
                 _measure_frames(bench, report, frame_qualities, log, output)
