@@ -58,3 +58,17 @@ def test_each_scene_is_divided_by_the_floors_beside_it(frame_cost, monkeypatch) 
     text = table.markdown()
     assert "| Heavy | 100 | 3.1 | 31.2 | 13.0 | 2.40 |" in text
     assert "| **whole lecture** | 200 | 4.4 | 22.2 | 12.0 | **1.85** |" in text
+
+
+def test_several_rounds_show_each_rounds_ratio(frame_cost, monkeypatch) -> None:
+    monkeypatch.setattr(frame_cost, "Session", FakeSession)
+    specs = [SimpleNamespace(path=Path(f"{n}.py"), class_name=n) for n in ("Light", "Heavy")]
+    (table,) = frame_cost.measure(specs, ["low"], Path("."), profile=0, runs=2, log=lambda _: None)
+    floor = frame_cost.FLOOR_CLASS
+    assert FakeSession.last.order == [floor, "Light", floor, "Heavy", floor] * 2
+    # The second round starts 5 renders later: floors 15-19 ms per frame.
+    assert table.beside == {"Light": [11.0, 16.0], "Heavy": [13.0, 18.0]}
+    assert table.round_ratios("Heavy") == pytest.approx([2.4, 2.4])
+    text = table.markdown()
+    assert "median of the rounds' ratios" in text
+    assert "| 2.40 (2.40, 2.40) |" in text

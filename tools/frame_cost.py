@@ -329,14 +329,15 @@ class Table:
         """Median cost per frame of the floors beside one scene."""
         return statistics.median(self.beside[name])
 
+    def round_ratios(self, name: str) -> list[float]:
+        """One scene's cost per frame over the floors beside it, round by round."""
+        return [
+            m.ms_per_frame / f for m, f in zip(self.scenes[name], self.beside[name], strict=True)
+        ]
+
     def ratios(self) -> dict[str, float]:
         """Scene cost per frame over its own floor's (median over rounds)."""
-        return {
-            n: statistics.median(
-                m.ms_per_frame / f for m, f in zip(ms, self.beside[n], strict=True)
-            )
-            for n, ms in self.scenes.items()
-        }
+        return {n: statistics.median(self.round_ratios(n)) for n in self.scenes}
 
     def lecture_ratio(self) -> float:
         """The whole lecture's render time over what its frames cost at the floor, each
@@ -348,6 +349,9 @@ class Table:
     def markdown(self) -> str:
         """The per-scene table (and the splits) in Markdown."""
         q = QUALITIES[self.quality]
+        rounds_note = ""
+        if any(len(ms) > 1 for ms in self.scenes.values()):
+            rounds_note = " (x floor: the median of the rounds' ratios, each round's in brackets)"
         lines = [
             f"### {q.height}p{q.fps} (`--quality {self.quality}`)",
             "",
@@ -355,7 +359,8 @@ class Table:
             f"first scene and after each): median **{self.floor_ms():.1f} ms per frame**, "
             f"{min(m.ms_per_frame for m in self.floor):.1f}-"
             f"{max(m.ms_per_frame for m in self.floor):.1f}. Each scene is divided by the mean "
-            f"of the two floors beside it. 1-minute load average during the scenes: "
+            f"of the two floors beside it{rounds_note}. "
+            f"1-minute load average during the scenes: "
             f"{min(self.load):.1f}-{max(self.load):.1f}.",
             "",
             "| Scene | Frames | Render, s | ms per frame | floor beside, ms | x floor |",
@@ -364,9 +369,12 @@ class Table:
         ratios = self.ratios()
         for name, ms in self.scenes.items():
             wall = statistics.median(m.wall for m in ms)
+            # With several rounds: each round's ratio (the columns before are medians).
+            each = self.round_ratios(name)
+            rounds = f" ({', '.join(f'{r:.2f}' for r in each)})" if len(each) > 1 else ""
             lines.append(
                 f"| {name} | {ms[0].frames} | {wall:.1f} | {self.scene_ms(name):.1f} "
-                f"| {self.beside_ms(name):.1f} | {ratios[name]:.2f} |"
+                f"| {self.beside_ms(name):.1f} | {ratios[name]:.2f}{rounds} |"
             )
         frames = sum(ms[0].frames for ms in self.scenes.values())
         wall = sum(statistics.median(m.wall for m in ms) for ms in self.scenes.values())
