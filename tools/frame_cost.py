@@ -13,8 +13,9 @@ for 50 s, rendered the same way in the same session: its cost per frame is what 
 writing a frame costs with nothing to draw. The ratio scene / floor is what the scene's own
 work (building, copying, updating and drawing mobjects) adds. The floor is rendered before the
 first scene and after every scene, and each scene is divided by the mean of the two floors
-beside it: a machine whose speed drifts by 10-20 % within minutes (shared cores) moves a scene
-and its own floor together, where one floor for the whole run would move the ratio instead.
+beside it: on a machine whose speed drifts within minutes (shared cores; by up to a third
+here) a scene and its own floor move together, where one floor for the whole run would move
+the ratio instead.
 
 LaTeX is not counted: the time spent making formulas' SVGs (``tex_to_svg_file``: LaTeX and
 dvisvgm on a first render, a file lookup after) is subtracted from the wall time, so the times
@@ -339,12 +340,15 @@ class Table:
         """Scene cost per frame over its own floor's (median over rounds)."""
         return {n: statistics.median(self.round_ratios(n)) for n in self.scenes}
 
+    def at_floor_s(self) -> float:
+        """What the lecture's frames would cost at the floor: each scene's frames at the
+        floor beside it, in seconds."""
+        return sum(ms[0].frames * self.beside_ms(n) / 1000 for n, ms in self.scenes.items())
+
     def lecture_ratio(self) -> float:
-        """The whole lecture's render time over what its frames cost at the floor, each
-        scene's frames at the floor beside it."""
+        """The whole lecture's render time over what its frames cost at the floor."""
         wall = sum(statistics.median(m.wall for m in ms) for ms in self.scenes.values())
-        at_floor = sum(ms[0].frames * self.beside_ms(n) / 1000 for n, ms in self.scenes.items())
-        return wall / at_floor
+        return wall / self.at_floor_s()
 
     def markdown(self) -> str:
         """The per-scene table (and the splits) in Markdown."""
@@ -378,10 +382,9 @@ class Table:
             )
         frames = sum(ms[0].frames for ms in self.scenes.values())
         wall = sum(statistics.median(m.wall for m in ms) for ms in self.scenes.values())
-        at_floor = sum(ms[0].frames * self.beside_ms(n) for n, ms in self.scenes.items())
         lines.append(
             f"| **whole lecture** | {frames} | {wall:.1f} | {1000 * wall / frames:.1f} "
-            f"| {at_floor / frames:.1f} | **{self.lecture_ratio():.2f}** |"
+            f"| {1000 * self.at_floor_s() / frames:.1f} | **{self.lecture_ratio():.2f}** |"
         )
         if self.splits:
             lines += [
